@@ -11,6 +11,7 @@ import com.pixelmed.dicom.OtherByteAttributeOnDisk;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SignedShortAttribute;
 import com.pixelmed.dicom.UnsignedShortAttribute;
+import com.pixelmed.dicom.UnsignedVeryLongAttribute;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
@@ -190,6 +191,9 @@ public final class DicomJsonWriter {
      * in implicit VR; the class it chose to hold the value tells which real VR it decoded.
      */
     private static String vrOf(Attribute a) {
+        if (a instanceof UnsignedVeryLongAttribute) {
+            return "UV"; // PixelMed 20220618's UnsignedVeryLongAttribute.getVR() wrongly answers "UL"
+        }
         String vr = new String(a.getVR(), StandardCharsets.US_ASCII);
         if (KNOWN_VRS.contains(vr)) {
             return vr;
