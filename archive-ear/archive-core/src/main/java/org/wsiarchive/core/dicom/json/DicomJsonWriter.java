@@ -356,7 +356,8 @@ public final class DicomJsonWriter {
             }
             BigDecimal d = parseDecimal(s);
             if (d == null) {
-                g.write(s); // not a number: F.2.3.1 permits a string rather than dropping or corrupting it
+                // Not a number: the note to PS3.18 Table F.2.3-1 permits a string; better than dropping the value.
+                g.write(s);
             } else if (d.scale() <= 0 && d.precision() - d.scale() <= 18) {
                 g.write(d.longValueExact()); // plain integer form ("5", not "5E+0")
             } else {
@@ -405,7 +406,7 @@ public final class DicomJsonWriter {
         for (long v : values) {
             BigInteger b = unsigned ? new BigInteger(Long.toUnsignedString(v)) : BigInteger.valueOf(v);
             if (b.compareTo(MAX_SAFE) > 0 || b.compareTo(MIN_SAFE) < 0) {
-                g.write(b.toString()); // F.2.3.1 note: a string keeps the value exact for double-based parsers
+                g.write(b.toString()); // note to Table F.2.3-1: a string keeps the value exact for double-based parsers
             } else {
                 g.write(b.longValueExact());
             }
