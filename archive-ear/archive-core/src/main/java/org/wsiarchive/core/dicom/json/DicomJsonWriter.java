@@ -449,7 +449,8 @@ public final class DicomJsonWriter {
     private static void writeFinite(JsonGenerator g, BigDecimal d) {
         if (d == null) {
             g.writeNull();
-        } else if (d.signum() == 0 || (d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(MAX_SAFE_INTEGER)) <= 0)) {
+        } else if (d.signum() == 0
+                || (d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(MAX_SAFE_INTEGER)) <= 0)) {
             g.write(d.longValue()); // whole numbers as integers ("2", not "2.0"): same value, as other encoders do
         } else {
             g.write(d);
