@@ -188,7 +188,7 @@ public final class FrameIndexBuilder {
             throw new FrameIndexException("encapsulated Pixel Data has only " + n + " fragment(s) for NumberOfFrames " + nf);
         }
         if (n == nf) {
-            return FrameIndex.ofEncapsulated(nf, fr.valueOffsets(), fr.valueLengths(), null);
+            return FrameIndex.ofEncapsulated(nf, fr.valueOffsets(), trimmedLengths(fr, null, nf, ts), null);
         }
         List<String> tried = new ArrayList<>();
         int[] first = null;
@@ -214,7 +214,26 @@ public final class FrameIndexBuilder {
             throw new FrameIndexException("cannot map " + n + " fragments to " + nf + " frames (more fragments than frames and "
                     + "no usable offset table): " + String.join("; ", tried));
         }
-        return FrameIndex.ofEncapsulated(nf, fr.valueOffsets(), fr.valueLengths(), first);
+        return FrameIndex.ofEncapsulated(nf, fr.valueOffsets(), trimmedLengths(fr, first, nf, ts), first);
+    }
+
+    /**
+     * JPEG, JPEG-LS and JPEG 2000 codestreams end with FFD9; an odd-length codestream is padded to even length with one
+     * byte after it (0x00, or the JPEG fill byte 0xFF as some writers do). That pad byte is excluded from the frame (its last segment), as PixelMed does, so a served frame
+     * is exactly the codestream.
+     */
+    private static int[] trimmedLengths(Part10Scanner.Fragments fr, int[] first, int nf, String ts) {
+        int[] lens = fr.valueLengths();
+        if (!JPEG_FAMILY.contains(ts) && !J2K_FAMILY.contains(ts)) {
+            return lens;
+        }
+        for (int i = 0; i < nf; i++) {
+            int last = first == null ? i : first[i + 1] - 1;
+            if (fr.endsWithPaddedEoi().get(last)) {
+                lens[last]--;
+            }
+        }
+        return lens;
     }
 
     /** Offsets relative to the first fragment item; each must be the start of a fragment item. */

@@ -68,7 +68,8 @@ final class Part10Scanner {
     }
 
     /** Fragments of encapsulated pixel data: value offsets/lengths (item headers excluded). */
-    record Fragments(long[] basicOffsetTable, long firstItemOffset, long[] valueOffsets, int[] valueLengths, int count) {
+    record Fragments(long[] basicOffsetTable, long firstItemOffset, long[] valueOffsets, int[] valueLengths, int count,
+                     java.util.BitSet endsWithPaddedEoi) {
         long itemOffset(int k) {
             return valueOffsets[k] - 8;
         }
@@ -255,7 +256,15 @@ final class Part10Scanner {
         long[] offs = new long[64];
         int[] lens = new int[64];
         int n = 0;
+        java.util.BitSet paddedEoi = new java.util.BitSet();
         while (true) {
+            if (n > 0 && lens[n - 1] >= 3 && pos + 8 <= size) {
+                // the item header that follows a fragment is read together with the fragment's last 3 bytes (one fill)
+                fill(pos - 3, 11);
+                if (u8(pos - 3) == 0xFF && u8(pos - 2) == 0xD9 && (u8(pos - 1) == 0x00 || u8(pos - 1) == 0xFF)) {
+                    paddedEoi.set(n - 1);
+                }
+            }
             if (pos + 8 > size) {
                 throw new FrameIndexException("file is truncated: it ends at offset " + size + " inside encapsulated Pixel Data after "
                         + n + " complete fragment(s), before the sequence delimiter (FFFE,E0DD)");
@@ -285,7 +294,7 @@ final class Part10Scanner {
             n++;
             pos = pos + 8 + len;
         }
-        return new Fragments(bot, firstItem, Arrays.copyOf(offs, n), Arrays.copyOf(lens, n), n);
+        return new Fragments(bot, firstItem, Arrays.copyOf(offs, n), Arrays.copyOf(lens, n), n, paddedEoi);
     }
 
     long[] readUInt64LEArray(long offset, long length) throws IOException, FrameIndexException {
