@@ -1,0 +1,173 @@
+package org.wsiarchive.core.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one key value into an SQL condition on its column, following PS3.4 C.2.2.2: single value, wildcard
+ * (* and ?), list of values (backslash; also comma for UIDs, as PS3.18 allows), date and time ranges.
+ * Values always travel as bind parameters.
+ */
+final class MatchingSql {
+
+    private static final Pattern DATE = Pattern.compile("\\d{8}");
+    private static final Pattern TIME = Pattern.compile("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?");
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
+    private final StringBuilder where;
+    private final List<Object> params;
+
+    MatchingSql(StringBuilder where, List<Object> params) {
+        this.where = where;
+        this.params = params;
+    }
+
+    void add(QueryAttribute attribute, String keyword, String value) throws InvalidQueryException {
+        String v = value.trim();
+        if (v.isEmpty() || v.equals("*")) {
+            return; // universal matching
+        }
+        String col = attribute.column();
+        switch (attribute.matching()) {
+            case UID -> {
+                List<String> uids = split(v, "[\\\\,]");
+                for (String uid : uids) {
+                    if (!UID.matcher(uid).matches() || uid.length() > 64) {
+                        throw new InvalidQueryException(keyword + ": '" + uid + "' is not a valid UID");
+                    }
+                }
+                anyOf(col + " = ?", uids);
+            }
+            case STRING -> anyOf(split(v, "\\\\"), s -> textCondition(col, s, false));
+            case PERSON_NAME -> anyOf(split(v, "\\\\"), s -> textCondition(col, s, true));
+            case MULTI_VALUED -> anyOf(split(v, "\\\\"), s -> {
+                params.add(like(s));
+                return "exists (select 1 from unnest(string_to_array(" + col + ", '\\')) mv where mv like ? escape '!')";
+            });
+            case INTEGER -> {
+                List<String> values = split(v, "\\\\");
+                for (String s : values) {
+                    try {
+                        Long.parseLong(s);
+                    } catch (NumberFormatException e) {
+                        throw new InvalidQueryException(keyword + ": '" + s + "' is not an integer");
+                    }
+                }
+                anyOf(values, s -> {
+                    params.add(Long.parseLong(s));
+                    return col + " = ?";
+                });
+            }
+            case DATE -> range(keyword, col, v, DATE, "YYYYMMDD");
+            case TIME -> range(keyword, col, v, TIME, "HHMMSS[.FFFFFF]");
+            case SPECIMEN -> anyOf(split(v, "\\\\"), s -> {
+                params.add(like(s));
+                return "exists (select 1 from specimen sp where sp.instance_fk = " + col
+                        + " and sp.specimen_identifier like ? escape '!')";
+            });
+            case RETURN_ONLY -> throw new InvalidQueryException(keyword + " cannot be used as a matching key");
+        }
+    }
+
+    private String textCondition(String col, String value, boolean caseInsensitive) {
+        boolean wildcard = value.indexOf('*') >= 0 || value.indexOf('?') >= 0;
+        if (!wildcard) {
+            params.add(caseInsensitive ? value.toLowerCase() : value);
+            return (caseInsensitive ? "lower(" + col + ")" : col) + " = ?";
+        }
+        params.add(caseInsensitive ? like(value).toLowerCase() : like(value));
+        return (caseInsensitive ? "lower(" + col + ")" : col) + " like ? escape '!'";
+    }
+
+    /** DICOM wildcards to an SQL LIKE pattern with '!' as escape character. */
+    static String like(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 4);
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '*' -> sb.append('%');
+                case '?' -> sb.append('_');
+                case '%', '_', '!' -> sb.append('!').append(c);
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void range(String keyword, String col, String v, Pattern format, String formatName)
+            throws InvalidQueryException {
+        int dash = v.indexOf('-');
+        if (dash < 0) {
+            check(keyword, v, format, formatName);
+            // a time matches at its own precision: 10 matches 10, 1015, 101530.5
+            if (format == TIME) {
+                params.add(v);
+                params.add(like(v) + "%");
+                and(col + " = ? or " + col + " like ? escape '!'");
+            } else {
+                params.add(v);
+                and(col + " = ?");
+            }
+            return;
+        }
+        String from = v.substring(0, dash).trim(), to = v.substring(dash + 1).trim();
+        if (from.isEmpty() && to.isEmpty()) {
+            throw new InvalidQueryException(keyword + ": empty range '" + v + "'");
+        }
+        List<String> conditions = new ArrayList<>();
+        if (!from.isEmpty()) {
+            check(keyword, from, format, formatName);
+            params.add(from);
+            conditions.add(col + " >= ?");
+        }
+        if (!to.isEmpty()) {
+            check(keyword, to, format, formatName);
+            params.add(to);
+            if (format == TIME) {
+                // an upper time bound includes everything within its precision (up to 10 means until 10:59:59.999999)
+                params.add(like(to) + "%");
+                conditions.add("(" + col + " <= ? or " + col + " like ? escape '!')");
+            } else {
+                conditions.add(col + " <= ?");
+            }
+        }
+        and(String.join(" and ", conditions));
+    }
+
+    private static void check(String keyword, String v, Pattern format, String formatName) throws InvalidQueryException {
+        if (!format.matcher(v).matches()) {
+            throw new InvalidQueryException(keyword + ": '" + v + "' is not a valid value or range (" + formatName + ")");
+        }
+    }
+
+    private interface Condition {
+        String sql(String value);
+    }
+
+    private void anyOf(List<String> values, Condition condition) {
+        List<String> ors = new ArrayList<>();
+        for (String s : values) {
+            ors.add(condition.sql(s));
+        }
+        and(String.join(" or ", ors));
+    }
+
+    private void anyOf(String sqlWithOneParam, List<String> values) {
+        anyOf(values, s -> {
+            params.add(s);
+            return sqlWithOneParam;
+        });
+    }
+
+    private void and(String condition) {
+        where.append(" and (").append(condition).append(')');
+    }
+
+    private static List<String> split(String v, String separatorRegex) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(separatorRegex, -1)) {
+            if (!s.trim().isEmpty()) out.add(s.trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,188 @@
+package org.wsiarchive.dicomweb;
+
+import com.pixelmed.dicom.*;
+import jakarta.inject.Inject;
+import org.wsiarchive.core.dicom.Keywords;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.*;
+import org.wsiarchive.core.query.*;
+
+import java.util.*;
+
+/**
+ * QIDO-RS (PS3.18 10.6): a thin adapter turning query parameters into a {@link QueryRequest} for the archive's
+ * {@link QueryService} and its matches into DICOM JSON.
+ */
+@Path("/")
+public class QidoResource {
+
+    static final int MAX_LIMIT = 1000;
+    private static final Set<String> CONTROL_PARAMETERS = Set.of("limit", "offset", "includefield", "fuzzymatching");
+
+    @Inject
+    QueryService queries;
+    @Context
+    UriInfo uriInfo;
+    @Context
+    HttpHeaders headers;
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    @Path("studies")
+    public Response studies() {
+        return search(QueryLevel.STUDY, QueryLevel.STUDY, null, null);
+    }
+
+    @GET
+    @Path("series")
+    public Response allSeries() {
+        return search(QueryLevel.SERIES, QueryLevel.STUDY, null, null);
+    }
+
+    @GET
+    @Path("studies/{study}/series")
+    public Response studySeries(@PathParam("study") String study) {
+        return search(QueryLevel.SERIES, QueryLevel.SERIES, study, null);
+    }
+
+    @GET
+    @Path("instances")
+    public Response allInstances() {
+        return search(QueryLevel.INSTANCE, QueryLevel.STUDY, null, null);
+    }
+
+    @GET
+    @Path("studies/{study}/instances")
+    public Response studyInstances(@PathParam("study") String study) {
+        return search(QueryLevel.INSTANCE, QueryLevel.SERIES, study, null);
+    }
+
+    @GET
+    @Path("studies/{study}/series/{series}/instances")
+    public Response seriesInstances(@PathParam("study") String study, @PathParam("series") String series) {
+        return search(QueryLevel.INSTANCE, QueryLevel.INSTANCE, study, series);
+    }
+
+    private Response search(QueryLevel level, QueryLevel returnFrom, String study, String series) {
+        if (!acceptsJson()) {
+            return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE,
+                    "search results are available as application/dicom+json only");
+        }
+        QueryRequest query;
+        try {
+            query = parse(level, returnFrom, study, series, uriInfo.getQueryParameters());
+        } catch (InvalidQueryException e) {
+            return DicomWebResponses.error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        QueryResult result;
+        try {
+            result = queries.query(query, RequestContext.requester(request));
+        } catch (InvalidQueryException e) {
+            return DicomWebResponses.error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        String base = RequestContext.baseUrl(uriInfo, headers);
+        for (AttributeList match : result.matches()) {
+            addRetrieveUrl(match, level, base);
+        }
+        Response.ResponseBuilder response = Response.ok(DicomWebResponses.jsonArray(result.matches()),
+                DicomWebResponses.DICOM_JSON);
+        if (result.moreAvailable()) {
+            response.header("Warning", DicomWebResponses.warning("The number of results exceeded the maximum"
+                    + " supported by the server or the limit requested. Additional results can be requested."));
+        }
+        return response.build();
+    }
+
+    private boolean acceptsJson() {
+        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
+        return accepted.isEmpty() || accepted.stream().anyMatch(a -> !a.multipart()
+                && (a.accepts(DicomWebResponses.DICOM_JSON) || a.accepts("application/json")));
+    }
+
+    static QueryRequest parse(QueryLevel level, QueryLevel returnFrom, String study, String series,
+                              MultivaluedMap<String, String> params) throws InvalidQueryException {
+        Map<AttributeTag, String> keys = new LinkedHashMap<>();
+        Set<AttributeTag> include = new LinkedHashSet<>();
+        boolean includeAll = false;
+        int limit = MAX_LIMIT, offset = 0;
+        boolean fuzzy = false;
+        for (Map.Entry<String, List<String>> p : params.entrySet()) {
+            String name = p.getKey();
+            switch (name) {
+                case "limit" -> limit = nonNegative(name, last(p.getValue()));
+                case "offset" -> offset = nonNegative(name, last(p.getValue()));
+                case "fuzzymatching" -> fuzzy = Boolean.parseBoolean(last(p.getValue()));
+                case "includefield" -> {
+                    for (String v : p.getValue()) {
+                        for (String field : v.split(",")) {
+                            if (field.isBlank()) continue;
+                            if (field.trim().equals("all")) includeAll = true;
+                            else include.add(tag(field.trim()));
+                        }
+                    }
+                }
+                default -> {
+                    if (name.contains(".")) {
+                        // a sequence path (e.g. SpecimenDescriptionSequence.SpecimenIdentifier): its last element
+                        // is matched where the index holds it
+                        String[] path = name.split("\\.");
+                        for (String element : path) tag(element);
+                        keys.put(tag(path[path.length - 1]), String.join("\\", p.getValue()));
+                    } else {
+                        keys.put(tag(name), String.join("\\", p.getValue()));
+                    }
+                }
+            }
+        }
+        if (limit == 0 || limit > MAX_LIMIT) limit = MAX_LIMIT;
+        return new QueryRequest(level, returnFrom, study, series, keys, include, includeAll, fuzzy, limit, offset);
+    }
+
+    private static int nonNegative(String name, String value) throws InvalidQueryException {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v < 0) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException(name + ": '" + value + "' is not a non-negative integer");
+        }
+    }
+
+    private static String last(List<String> values) {
+        return values.get(values.size() - 1);
+    }
+
+    /** An attribute named by keyword (PatientName) or by tag (00100010). */
+    static AttributeTag tag(String name) throws InvalidQueryException {
+        if (name.matches("[0-9A-Fa-f]{8}")) {
+            return new AttributeTag(Integer.parseInt(name.substring(0, 4), 16), Integer.parseInt(name.substring(4), 16));
+        }
+        AttributeTag tag = org.wsiarchive.core.dicom.Keywords.tag(name);
+        if (tag == null) {
+            throw new InvalidQueryException("unknown attribute or parameter '" + name + "'");
+        }
+        return tag;
+    }
+
+    private static void addRetrieveUrl(AttributeList match, QueryLevel level, String base) {
+        String study = Attribute.getSingleStringValueOrEmptyString(match, TagFromName.StudyInstanceUID);
+        String url = base + "/studies/" + study;
+        if (level != QueryLevel.STUDY) {
+            url += "/series/" + Attribute.getSingleStringValueOrEmptyString(match, TagFromName.SeriesInstanceUID);
+        }
+        if (level == QueryLevel.INSTANCE) {
+            url += "/instances/" + Attribute.getSingleStringValueOrEmptyString(match, TagFromName.SOPInstanceUID);
+        }
+        try {
+            Attribute a = new UniversalResourceAttribute(Keywords.RETRIEVE_URL);
+            a.addValue(url);
+            match.put(a);
+        } catch (DicomException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

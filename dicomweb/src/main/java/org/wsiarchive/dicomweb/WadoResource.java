@@ -1,0 +1,370 @@
+package org.wsiarchive.dicomweb;
+
+import com.pixelmed.dicom.*;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.*;
+import org.wsiarchive.core.dicom.InstanceHeader;
+import org.wsiarchive.core.dicom.InvalidInstanceException;
+import org.wsiarchive.core.dicom.MetadataJson;
+import org.wsiarchive.core.dicom.frames.FrameIndex;
+import org.wsiarchive.core.multipart.MultipartRelatedWriter;
+import org.wsiarchive.core.retrieve.FrameNotAvailableException;
+import org.wsiarchive.core.retrieve.RetrieveService;
+import org.wsiarchive.core.retrieve.StoredInstance;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.*;
+
+/**
+ * WADO-RS (PS3.18 10.4): instances as stored, metadata precomputed at ingest, frames by positional reads from
+ * the frame index, bulk data. A thin adapter over {@link RetrieveService}.
+ */
+@Path("/studies/{study}")
+public class WadoResource {
+
+    private static final String APPLICATION_DICOM = "application/dicom";
+    /** Stored objects never change (a replacement changes the SHA-256 and so the ETag). */
+    private static final String IMMUTABLE = "private, max-age=31536000, immutable";
+
+    @Inject
+    RetrieveService retrieve;
+    @Context
+    UriInfo uriInfo;
+    @Context
+    HttpHeaders headers;
+    @Context
+    HttpServletRequest request;
+
+    // ---- instances -------------------------------------------------------------------------------------------
+
+    @GET
+    public Response study(@PathParam("study") String study) {
+        return instances(study, null, null);
+    }
+
+    @GET
+    @Path("series/{series}")
+    public Response series(@PathParam("study") String study, @PathParam("series") String series) {
+        return instances(study, series, null);
+    }
+
+    @GET
+    @Path("series/{series}/instances/{instance}")
+    public Response instance(@PathParam("study") String study, @PathParam("series") String series,
+                             @PathParam("instance") String instance) {
+        return instances(study, series, instance);
+    }
+
+    private Response instances(String study, String series, String sop) {
+        List<StoredInstance> found = retrieve.find(study, series, sop);
+        if (found.isEmpty()) {
+            return notFound(study, series, sop);
+        }
+        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
+        if (accepted.isEmpty()) {
+            accepted = List.of(new AcceptedType("multipart/related", APPLICATION_DICOM, null, 1));
+        }
+        // every instance must be deliverable in an accepted form; the stored encoding is what we have
+        AcceptedType chosen = null;
+        for (AcceptedType a : accepted) {
+            if (!(a.accepts(APPLICATION_DICOM))) continue;
+            if (!a.multipart() && !(a.type().equals(APPLICATION_DICOM) && found.size() == 1)) continue;
+            boolean all = found.stream().allMatch(i -> a.transferSyntax() == null && a.bodyType().equals("*/*")
+                    || a.acceptsTransferSyntax(i.transferSyntaxUid(), TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN));
+            if (all) {
+                chosen = a;
+                break;
+            }
+        }
+        if (chosen == null) {
+            Set<String> stored = new TreeSet<>();
+            found.forEach(i -> stored.add(i.transferSyntaxUid()));
+            return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "the requested instances are stored in "
+                    + stored + "; request multipart/related; type=\"application/dicom\"; transfer-syntax=* (or one of"
+                    + " these transfer syntaxes); transcoding is not available");
+        }
+        retrieve.audit(RequestContext.requester(request), study,
+                found.stream().map(StoredInstance::sopInstanceUid).toList(), "instances", true);
+        if (!chosen.multipart()) {
+            StoredInstance only = found.get(0);
+            return Response.ok((StreamingOutput) out -> Files.copy(retrieve.file(only), out),
+                            APPLICATION_DICOM + "; transfer-syntax=" + only.transferSyntaxUid())
+                    .tag(new EntityTag(only.sha256())).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+        }
+        String boundary = MultipartRelatedWriter.newBoundary();
+        StreamingOutput body = out -> {
+            try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
+                for (StoredInstance i : found) {
+                    writer.part(APPLICATION_DICOM + "; transfer-syntax=" + i.transferSyntaxUid(), Map.of(),
+                            o -> Files.copy(retrieve.file(i), o));
+                }
+            }
+        };
+        Response.ResponseBuilder rb = Response.ok(body, "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        if (found.size() == 1) {
+            rb.tag(new EntityTag(found.get(0).sha256())).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
+        }
+        return rb.build();
+    }
+
+    // ---- metadata --------------------------------------------------------------------------------------------
+
+    @GET
+    @Path("metadata")
+    public Response studyMetadata(@PathParam("study") String study) {
+        return metadata(study, null, null);
+    }
+
+    @GET
+    @Path("series/{series}/metadata")
+    public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series) {
+        return metadata(study, series, null);
+    }
+
+    @GET
+    @Path("series/{series}/instances/{instance}/metadata")
+    public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
+                                     @PathParam("instance") String instance) {
+        return metadata(study, series, instance);
+    }
+
+    private Response metadata(String study, String series, String sop) {
+        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
+        if (!accepted.isEmpty() && accepted.stream().noneMatch(a -> !a.multipart()
+                && (a.accepts(DicomWebResponses.DICOM_JSON) || a.accepts("application/json")))) {
+            return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "metadata is available as application/dicom+json");
+        }
+        List<StoredInstance> found = retrieve.find(study, series, sop);
+        if (found.isEmpty()) {
+            return notFound(study, series, sop);
+        }
+        String base = RequestContext.baseUrl(uriInfo, headers);
+        List<byte[]> stored = new ArrayList<>(found.size());
+        for (StoredInstance i : found) {
+            stored.add(retrieve.metadata(i));
+        }
+        retrieve.audit(RequestContext.requester(request), study,
+                found.stream().map(StoredInstance::sopInstanceUid).toList(), "metadata", true);
+        StreamingOutput body = out -> {
+            out.write('[');
+            for (int k = 0; k < stored.size(); k++) {
+                if (k > 0) out.write(',');
+                out.write(MetadataJson.expand(stored.get(k), base).getBytes(StandardCharsets.UTF_8));
+            }
+            out.write(']');
+        };
+        Response.ResponseBuilder rb = Response.ok(body, DicomWebResponses.DICOM_JSON);
+        if (found.size() == 1) {
+            rb.tag(new EntityTag(found.get(0).sha256() + "-metadata"));
+        }
+        return rb.build();
+    }
+
+    // ---- frames ----------------------------------------------------------------------------------------------
+
+    @GET
+    @Path("series/{series}/instances/{instance}/frames/{frames}")
+    public Response frames(@PathParam("study") String study, @PathParam("series") String series,
+                           @PathParam("instance") String sop, @PathParam("frames") String frameList) {
+        int[] frames;
+        try {
+            frames = Arrays.stream(frameList.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            return DicomWebResponses.error(Response.Status.BAD_REQUEST, "frame list '" + frameList
+                    + "' is not a comma-separated list of frame numbers");
+        }
+        List<StoredInstance> found = retrieve.find(study, series, sop);
+        if (found.isEmpty()) {
+            return notFound(study, series, sop);
+        }
+        StoredInstance instance = found.get(0);
+        FrameIndex index = retrieve.frameIndex(instance);
+        try {
+            for (int f : frames) {
+                retrieve.checkFrame(instance, index, f);
+            }
+        } catch (FrameNotAvailableException e) {
+            return DicomWebResponses.error(index == null ? Response.Status.NOT_FOUND : Response.Status.NOT_FOUND, e.getMessage());
+        }
+        String ts = instance.transferSyntaxUid();
+        String served = TransferSyntaxes.servedTransferSyntax(ts);
+        String natural = TransferSyntaxes.frameMediaType(ts);
+        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
+        if (accepted.isEmpty()) {
+            accepted = List.of(new AcceptedType("multipart/related", TransferSyntaxes.OCTET_STREAM, null, 1));
+        }
+        String partType = null;
+        boolean multipart = true;
+        for (AcceptedType a : accepted) {
+            if (!a.multipart() && frames.length != 1) continue;
+            String body = a.bodyType();
+            boolean ok;
+            String type;
+            if (body.equals(TransferSyntaxes.OCTET_STREAM)) {
+                ok = a.acceptsTransferSyntax(served, TransferSyntaxes.isNative(ts) ? served : TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
+                type = TransferSyntaxes.OCTET_STREAM;
+            } else if (body.equals("*/*") || body.equals("image/*") && natural.startsWith("image/")) {
+                ok = a.transferSyntax() == null || a.acceptsTransferSyntax(served, null);
+                type = natural;
+            } else {
+                ok = body.equals(natural) && !natural.equals(TransferSyntaxes.OCTET_STREAM)
+                        && (a.transferSyntax() == null || a.acceptsTransferSyntax(served, null));
+                type = natural;
+            }
+            if (ok) {
+                partType = type + "; transfer-syntax=" + served;
+                multipart = a.multipart();
+                break;
+            }
+        }
+        if (partType == null) {
+            return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "frames of this instance are stored as "
+                    + natural + " (transfer syntax " + ts + "); accept that type, or application/octet-stream with"
+                    + " transfer-syntax=*; decoding on the server is not available");
+        }
+        EntityTag etag = new EntityTag(instance.sha256() + "-" + frameList);
+        String ifNoneMatch = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && ifNoneMatch.contains("\"" + etag.getValue() + "\"")) {
+            return Response.notModified(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+        }
+        retrieve.audit(RequestContext.requester(request), study, List.of(sop), "frames " + frameList, true);
+        if (!multipart) {
+            int frame = frames[0];
+            return Response.ok((StreamingOutput) out -> copyFrame(instance, index, frame, out), partType)
+                    .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+        }
+        String boundary = MultipartRelatedWriter.newBoundary();
+        String contentType = partType;
+        StreamingOutput body = out -> {
+            try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
+                for (int f : frames) {
+                    writer.part(contentType, Map.of(), o -> copyFrame(instance, index, f, o));
+                }
+            }
+        };
+        String mediaType = contentType.substring(0, contentType.indexOf(';'));
+        return Response.ok(body, "multipart/related; type=\"" + mediaType + "\"; boundary=" + boundary)
+                .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+    }
+
+    private void copyFrame(StoredInstance instance, FrameIndex index, int frame, OutputStream out) throws IOException {
+        try {
+            retrieve.copyFrame(instance, index, frame, out);
+        } catch (FrameNotAvailableException e) {
+            throw new IOException(e.getMessage(), e); // checked before the response started
+        }
+    }
+
+    // ---- bulk data -------------------------------------------------------------------------------------------
+
+    @GET
+    @Path("series/{series}/instances/{instance}/bulkdata/{path: .+}")
+    public Response bulkData(@PathParam("study") String study, @PathParam("series") String series,
+                             @PathParam("instance") String sop, @PathParam("path") String path) {
+        List<StoredInstance> found = retrieve.find(study, series, sop);
+        if (found.isEmpty()) {
+            return notFound(study, series, sop);
+        }
+        StoredInstance instance = found.get(0);
+        if (path.equalsIgnoreCase("7FE00010")) {
+            FrameIndex index = retrieve.frameIndex(instance);
+            if (index == null) {
+                return DicomWebResponses.error(Response.Status.NOT_FOUND, "instance " + sop + " has no pixel data");
+            }
+            StringBuilder all = new StringBuilder();
+            for (int f = 1; f <= index.frameCount(); f++) all.append(f == 1 ? "" : ",").append(f);
+            return frames(study, series, sop, all.toString());
+        }
+        byte[] value;
+        try {
+            value = bulkValue(InstanceHeader.read(retrieve.file(instance)).attributes(), path);
+        } catch (InvalidInstanceException e) {
+            return DicomWebResponses.error(Response.Status.INTERNAL_SERVER_ERROR, "stored instance unreadable: " + e.getMessage());
+        }
+        if (value == null) {
+            return DicomWebResponses.error(Response.Status.NOT_FOUND, "no bulk data at " + path + " in instance " + sop);
+        }
+        retrieve.audit(RequestContext.requester(request), study, List.of(sop), "bulkdata " + path, true);
+        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
+        boolean single = !accepted.isEmpty() && !accepted.get(0).multipart()
+                && accepted.get(0).accepts(TransferSyntaxes.OCTET_STREAM);
+        EntityTag etag = new EntityTag(instance.sha256() + "-" + path.replace('/', '.'));
+        if (single) {
+            return Response.ok(value, TransferSyntaxes.OCTET_STREAM).tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+        }
+        String boundary = MultipartRelatedWriter.newBoundary();
+        StreamingOutput body = out -> {
+            try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
+                writer.part(TransferSyntaxes.OCTET_STREAM, Map.of(), o -> o.write(value));
+            }
+        };
+        return Response.ok(body, "multipart/related; type=\"application/octet-stream\"; boundary=" + boundary)
+                .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+    }
+
+    /** Follows a BulkDataURI path (tag/item/tag/..., items 1-based) to a binary value, little endian. */
+    static byte[] bulkValue(AttributeList list, String path) {
+        String[] steps = path.split("/");
+        AttributeList current = list;
+        for (int s = 0; s < steps.length; s++) {
+            if (!steps[s].matches("[0-9A-Fa-f]{8}")) return null;
+            AttributeTag tag = new AttributeTag(Integer.parseInt(steps[s].substring(0, 4), 16),
+                    Integer.parseInt(steps[s].substring(4), 16));
+            Attribute a = current.get(tag);
+            if (a == null) return null;
+            if (s == steps.length - 1) {
+                return binary(a);
+            }
+            if (!(a instanceof SequenceAttribute seq) || s + 1 >= steps.length - 1) return null;
+            int item;
+            try {
+                item = Integer.parseInt(steps[++s]);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (item < 1 || item > seq.getNumberOfItems()) return null;
+            current = seq.getItem(item - 1).getAttributeList();
+        }
+        return null;
+    }
+
+    private static byte[] binary(Attribute a) {
+        try {
+            if (a instanceof OtherWordAttribute) {
+                short[] v = a.getShortValues();
+                ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                b.asShortBuffer().put(v);
+                return b.array();
+            }
+            if (a instanceof OtherFloatAttribute) {
+                float[] v = a.getFloatValues();
+                ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(v);
+                return b.array();
+            }
+            if (a instanceof OtherDoubleAttribute) {
+                double[] v = a.getDoubleValues();
+                ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+                b.asDoubleBuffer().put(v);
+                return b.array();
+            }
+            return a.getByteValues();
+        } catch (DicomException e) {
+            return null;
+        }
+    }
+
+    private static Response notFound(String study, String series, String sop) {
+        String what = sop != null ? "instance " + sop : series != null ? "series " + series : "study " + study;
+        return DicomWebResponses.error(Response.Status.NOT_FOUND, what + " is not stored in this archive");
+    }
+}
