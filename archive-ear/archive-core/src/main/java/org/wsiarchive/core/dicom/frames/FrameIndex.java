@@ -18,7 +18,9 @@ import java.util.zip.CRC32;
  *       Explicit VR Big Endian files, whose 16-bit samples a caller must swap if it wants little endian).</li>
  *   <li>{@link Kind#ENCAPSULATED}: every frame is one or more fragment values (item headers excluded), stored as
  *       parallel {@code long[]}/{@code int[]} arrays; a per-frame start array exists only when some frame spans
- *       several fragments.</li>
+ *       several fragments. For the JPEG / JPEG-LS / JPEG 2000 family the single pad byte that follows the final
+ *       FFD9 marker of an odd-length codestream is excluded, so a frame's last segment can have odd length and
+ *       the frame is exactly the codestream (as PixelMed returns it).</li>
  *   <li>not positional ({@link Kind#DEFLATED}, {@link Kind#BIT_PACKED_UNALIGNED}): the number of frames is known but
  *       frames cannot be served by positional reads; {@link #segmentCount(int)} is 0, {@link #frameLength(int)} is -1
  *       and the caller must use the slow path (decode the whole instance).</li>

@@ -31,6 +31,11 @@ final class Part10Scanner {
     private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
     private long bufStart = -1;
     private int bufLen;
+    /**
+     * Bytes read per buffer refill: 64 KiB while walking the header; 4 KiB while jumping from fragment to fragment,
+     * so that a file with large fragments is not read in full just to find its item headers.
+     */
+    private int readAhead = 64 * 1024;
 
     // results of readMeta()
     private long datasetStart;
@@ -237,6 +242,7 @@ final class Part10Scanner {
     /** Reads the Basic Offset Table and every fragment item header of encapsulated pixel data. */
     Fragments scanFragments(PixelDataLocation pd) throws IOException, FrameIndexException {
         long pos = pd.valueOffset();
+        readAhead = 4096;
         need(pos, 8, "Basic Offset Table item of encapsulated Pixel Data");
         int tag = tagAt(pos, false);
         if (tag != ITEM) {
@@ -329,7 +335,7 @@ final class Part10Scanner {
         }
         need(pos, n, "read");
         buf.clear();
-        buf.limit((int) Math.min(buf.capacity(), size - pos));
+        buf.limit((int) Math.min(Math.max(readAhead, n), size - pos));
         long p = pos;
         while (buf.hasRemaining()) {
             int r = ch.read(buf, p);
