@@ -61,7 +61,8 @@ public final class AperioSvsReader implements SlideReader {
         List<String> warnings = new ArrayList<>();
 
         List<TiffDirectory> levelDirs = new ArrayList<>();
-        List<SlideImage> associated = new ArrayList<>();
+        List<TiffDirectory> associatedDirs = new ArrayList<>();
+        List<ImageFlavor> associatedFlavors = new ArrayList<>();
         for (TiffDirectory d : dirs) {
             if (d.index() == 0) {
                 levelDirs.add(d);
@@ -71,11 +72,14 @@ public final class AperioSvsReader implements SlideReader {
             if (d.isTiled() && !desc.contains("label") && !desc.contains("macro")) {
                 levelDirs.add(d);
             } else if (d.index() == 1 && !d.isTiled()) {
-                associated.add(TiffImages.associated(d, ImageFlavor.THUMBNAIL));
+                associatedDirs.add(d);
+                associatedFlavors.add(ImageFlavor.THUMBNAIL);
             } else if (desc.contains("label")) {
-                associated.add(TiffImages.associated(d, ImageFlavor.LABEL));
+                associatedDirs.add(d);
+                associatedFlavors.add(ImageFlavor.LABEL);
             } else if (desc.contains("macro")) {
-                associated.add(TiffImages.associated(d, ImageFlavor.OVERVIEW));
+                associatedDirs.add(d);
+                associatedFlavors.add(ImageFlavor.OVERVIEW);
             } else {
                 warnings.add("skipped TIFF directory " + d.index() + " (" + d + ")");
             }
@@ -90,6 +94,10 @@ public final class AperioSvsReader implements SlideReader {
         List<SlideImage> levels = new ArrayList<>();
         for (TiffDirectory d : levelDirs) {
             levels.add(TiffImages.tiled(d, ImageFlavor.VOLUME));
+        }
+        List<SlideImage> associated = new ArrayList<>();
+        for (int i = 0; i < associatedDirs.size(); i++) {
+            associated.add(TiffImages.associated(associatedDirs.get(i), associatedFlavors.get(i)));
         }
 
         double mpp = parseDouble(props.get("MPP"));

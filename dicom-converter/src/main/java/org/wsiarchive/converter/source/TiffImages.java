@@ -75,7 +75,7 @@ public final class TiffImages {
                     photometric = jpegPhotometric(d.photometric(), spp, fi);
                     adobe = "RGB".equals(photometric) && !JpegStreams.hasAdobeMarker(joined, hd) && !fi.rgbComponentIds();
                 } catch (IllegalArgumentException e) {
-                    throw new SourceException("TIFF directory " + d.index() + ": first JPEG tile is damaged: " + e.getMessage(), e);
+                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", first JPEG tile: " + e.getMessage(), e);
                 }
                 FrameSource frames = new TiffTileFrames(f, offsets, counts, JpegStreams.framePrefix(tables, adobe));
                 return new SlideImage(flavor, w, h, tw, th, spp, photometric, PixelEncoding.JPEG_BASELINE, frames,
@@ -85,7 +85,7 @@ public final class TiffImages {
                 byte[] head = f.readBytes(offsets[0], (int) Math.min(counts[0], 4096));
                 J2kInfo info = J2kInfo.parse(head);
                 if (info == null) {
-                    throw new SourceException("TIFF directory " + d.index() + ": first tile is not a JPEG 2000 codestream");
+                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", first tile is not a JPEG 2000 codestream");
                 }
                 if (info.width() != tw || info.height() != th || info.components() != spp) {
                     throw new SourceException("TIFF directory " + d.index() + ": JPEG 2000 tile is " + info.width() + "x"
@@ -172,7 +172,13 @@ public final class TiffImages {
             throw new SourceException("associated image in TIFF directory " + d.index() + " is too large to decode ("
                     + w + "x" + h + ")");
         }
-        BufferedImage img = decodeDirectory(d);
+        BufferedImage img;
+        try {
+            img = decodeDirectory(d);
+        } catch (SourceException e) {
+            throw new SourceException("corrupt image data in the " + flavor.name().toLowerCase() + " image (TIFF directory "
+                    + d.index() + "): " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
         byte[] rgb = new byte[w * h * 3];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
