@@ -1,0 +1,146 @@
+package org.wsiarchive.converter.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.wsiarchive.converter.ConversionOptions;
+import org.wsiarchive.converter.ConversionResult;
+import org.wsiarchive.converter.Converter;
+import org.wsiarchive.converter.SlideMetadata;
+import org.wsiarchive.converter.source.SlideReaders;
+
+/** Command line: {@code wsi2dicom INPUT OUTPUT_DIR [options]}. Exit 0 on success, 1 on conversion error, 2 on usage error. */
+public final class Wsi2Dicom {
+
+    private static final Map<String, String> OPTION_KEYS = Map.ofEntries(
+            Map.entry("--patient-id", "PatientID"),
+            Map.entry("--patient-name", "PatientName"),
+            Map.entry("--patient-birth-date", "PatientBirthDate"),
+            Map.entry("--patient-sex", "PatientSex"),
+            Map.entry("--study-uid", "StudyInstanceUID"),
+            Map.entry("--study-id", "StudyID"),
+            Map.entry("--study-date", "StudyDate"),
+            Map.entry("--study-description", "StudyDescription"),
+            Map.entry("--accession-number", "AccessionNumber"),
+            Map.entry("--series-uid", "SeriesInstanceUID"),
+            Map.entry("--series-number", "SeriesNumber"),
+            Map.entry("--series-description", "SeriesDescription"),
+            Map.entry("--container-id", "ContainerIdentifier"),
+            Map.entry("--specimen-id", "SpecimenIdentifier"),
+            Map.entry("--specimen-uid", "SpecimenUID"),
+            Map.entry("--institution", "InstitutionName"));
+
+    private Wsi2Dicom() {
+    }
+
+    static String usage() {
+        return """
+                Usage: wsi2dicom INPUT OUTPUT_DIR [options]
+                Converts a whole-slide image into DICOM VL Whole Slide Microscopy instances (one per pyramid level,
+                plus thumbnail, overview and label), copying compressed tiles without re-encoding.
+
+                Options:
+                  --no-label               do not write the label image
+                  --no-overview            do not write the overview (macro) image
+                  --no-thumbnail           do not write the thumbnail image
+                  --metadata FILE.json     JSON object with metadata keys (see below); options given after it win
+                  --mpp MICRONS            level-0 microns per pixel (overrides the source)
+                  --no-verify              skip decoding a sample tile per level before writing
+                  --patient-id ID   --patient-name NAME   --patient-birth-date YYYYMMDD   --patient-sex M|F|O
+                  --study-uid UID   --study-id ID   --study-date YYYYMMDD   --study-description TEXT
+                  --accession-number NO   --series-uid UID   --series-number N   --series-description TEXT
+                  --container-id ID (default: input file name without extension)   --specimen-id ID
+                  --specimen-uid UID   --institution NAME
+                  --set KEY=VALUE          any metadata key
+                  -h, --help
+
+                Metadata keys: %s
+                Supported formats: %s
+                """.formatted(String.join(", ", new java.util.TreeSet<>(SlideMetadata.KEYS)), SlideReaders.supportedFormats());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> positional = new ArrayList<>();
+        SlideMetadata metadata = new SlideMetadata();
+        ConversionOptions options = ConversionOptions.defaults();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> {
+                        out.print(usage());
+                        return 0;
+                    }
+                    case "--no-label" -> options = options.withIncludeLabel(false);
+                    case "--no-overview" -> options = options.withIncludeOverview(false);
+                    case "--no-thumbnail" -> options = options.withIncludeThumbnail(false);
+                    case "--no-verify" -> options = new ConversionOptions(options.includeLabel(), options.includeOverview(),
+                            options.includeThumbnail(), options.mppOverride(), options.defaultMpp(), options.depthMicrons(), false);
+                    case "--metadata" -> {
+                        Path f = Path.of(value(args, ++i, a));
+                        if (!Files.isRegularFile(f)) {
+                            throw new IllegalArgumentException("metadata file " + f + " not found");
+                        }
+                        metadata.merge(SlideMetadata.fromJson(f));
+                    }
+                    case "--mpp" -> {
+                        double mpp = Double.parseDouble(value(args, ++i, a));
+                        if (!(mpp > 0 && mpp < 1000)) {
+                            throw new IllegalArgumentException("--mpp must be a positive number of microns");
+                        }
+                        options = options.withMppOverride(mpp);
+                    }
+                    case "--set" -> {
+                        String kv = value(args, ++i, a);
+                        int eq = kv.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--set expects KEY=VALUE");
+                        }
+                        metadata.set(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                    default -> {
+                        if (OPTION_KEYS.containsKey(a)) {
+                            metadata.set(OPTION_KEYS.get(a), value(args, ++i, a));
+                        } else if (a.startsWith("-") && a.length() > 1) {
+                            throw new IllegalArgumentException("unknown option " + a);
+                        } else {
+                            positional.add(a);
+                        }
+                    }
+                }
+            }
+            if (positional.size() != 2) {
+                throw new IllegalArgumentException("expected INPUT and OUTPUT_DIR");
+            }
+        } catch (Exception e) {
+            err.println("wsi2dicom: " + e.getMessage());
+            err.print(usage());
+            return 2;
+        }
+        try {
+            ConversionResult r = Converter.convert(Path.of(positional.get(0)), Path.of(positional.get(1)), metadata, options);
+            out.print(r.summary());
+            return 0;
+        } catch (Exception e) {
+            err.println("wsi2dicom: conversion of " + positional.get(0) + " failed: " + e.getMessage());
+            if (Boolean.getBoolean("wsi2dicom.debug")) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

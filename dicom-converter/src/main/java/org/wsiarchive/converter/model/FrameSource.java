@@ -1,0 +1,22 @@
+package org.wsiarchive.converter.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The frames of one image, in DICOM frame order (row-major tiles). Lengths are known before any frame is copied so
+ * that offset tables can be written first; frames are streamed one by one, never held all together in memory.
+ */
+public interface FrameSource {
+
+    int frameCount();
+
+    /** Exact number of bytes {@link #copyFrame} writes for frame {@code index} (before any DICOM padding). */
+    long frameLength(int index) throws IOException;
+
+    /** Writes exactly {@link #frameLength(int)} bytes of frame {@code index}. */
+    void copyFrame(int index, OutputStream out) throws IOException;
+
+    /** True if frames are byte-for-byte copies of the source's compressed data (apart from merged JPEG tables). */
+    boolean lossless();
+}

@@ -1,0 +1,226 @@
+package org.wsiarchive.converter.source;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.wsiarchive.converter.jpeg.JpegStreams;
+import org.wsiarchive.converter.model.FrameSource;
+import org.wsiarchive.converter.model.ImageFlavor;
+import org.wsiarchive.converter.model.MemoryFrames;
+import org.wsiarchive.converter.model.PixelEncoding;
+import org.wsiarchive.converter.model.SlideImage;
+import org.wsiarchive.converter.tiff.TiffDirectory;
+import org.wsiarchive.converter.tiff.TiffFile;
+import org.wsiarchive.converter.tiff.TiffTags;
+
+/** Turns TIFF directories into {@link SlideImage}s; shared by the TIFF-based slide readers. */
+public final class TiffImages {
+    private TiffImages() {
+    }
+
+    public static final String SUPPORTED_TILE_COMPRESSIONS =
+            "JPEG (7), JPEG 2000 (Aperio 33003/33005, 34712)";
+
+    /** A tiled directory as a pyramid level (or tiled associated image): tiles copied as frames. */
+    public static SlideImage tiled(TiffDirectory d, ImageFlavor flavor) throws IOException {
+        int compression = d.compression();
+        int spp = d.samplesPerPixel();
+        int bits = d.bitsPerSample();
+        if (bits != 8 || (spp != 3 && spp != 1) || (spp == 3 && d.planarConfiguration() != 1)) {
+            throw new SourceException("unsupported sample layout in TIFF directory " + d.index() + ": " + spp
+                    + " samples of " + bits + " bits, planar configuration " + d.planarConfiguration()
+                    + " (supported: 8-bit RGB interleaved or 8-bit grayscale)");
+        }
+        d.validateSegments();
+        int tw = (int) d.requireLong(TiffTags.TILE_WIDTH);
+        int th = (int) d.requireLong(TiffTags.TILE_LENGTH);
+        int w = d.width();
+        int h = d.height();
+        long[] offsets = d.segmentOffsets();
+        long[] counts = d.segmentByteCounts();
+        long expected = (long) ((w + tw - 1) / tw) * ((h + th - 1) / th);
+        if (offsets.length != expected) {
+            throw new SourceException("TIFF directory " + d.index() + " has " + offsets.length + " tiles, expected "
+                    + expected + " for " + w + "x" + h + " in " + tw + "x" + th + " tiles");
+        }
+        TiffFile f = d.file();
+        switch (compression) {
+            case TiffTags.COMPRESSION_JPEG -> {
+                byte[] tables = d.bytes(TiffTags.JPEG_TABLES);
+                // look at the first tile's header (with tables) to decide the colour signalling
+                byte[] probe = JpegStreams.framePrefix(tables, false);
+                byte[] head = f.readBytes(offsets[0], (int) Math.min(counts[0], 4096));
+                byte[] joined = new byte[probe.length + head.length - 2];
+                System.arraycopy(probe, 0, joined, 0, probe.length);
+                System.arraycopy(head, 2, joined, probe.length, head.length - 2);
+                String photometric;
+                boolean adobe;
+                try {
+                    JpegStreams.Header hd = JpegStreams.parseHeader(joined);
+                    JpegStreams.FrameInfo fi = JpegStreams.frameInfo(joined, hd);
+                    if (fi.sofMarker() != 0xC0) {
+                        throw new SourceException("TIFF directory " + d.index() + ": JPEG tiles are not baseline (SOF 0x"
+                                + Integer.toHexString(fi.sofMarker()) + ")");
+                    }
+                    if (fi.width() != tw || fi.height() != th) {
+                        throw new SourceException("TIFF directory " + d.index() + ": JPEG tile size " + fi.width() + "x"
+                                + fi.height() + " differs from the TIFF tile size " + tw + "x" + th);
+                    }
+                    photometric = jpegPhotometric(d.photometric(), spp, fi);
+                    adobe = "RGB".equals(photometric) && !JpegStreams.hasAdobeMarker(joined, hd) && !fi.rgbComponentIds();
+                } catch (IllegalArgumentException e) {
+                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", first JPEG tile: " + e.getMessage(), e);
+                }
+                FrameSource frames = new TiffTileFrames(f, offsets, counts, JpegStreams.framePrefix(tables, adobe));
+                return new SlideImage(flavor, w, h, tw, th, spp, photometric, PixelEncoding.JPEG_BASELINE, frames,
+                        Double.NaN, Double.NaN, false, "JPEG tiles copied" + (adobe ? " (JPEGTables + Adobe RGB marker merged)" : " (JPEGTables merged)"));
+            }
+            case TiffTags.COMPRESSION_APERIO_J2K_RGB, TiffTags.COMPRESSION_APERIO_J2K_YCBCR, TiffTags.COMPRESSION_JPEG2000 -> {
+                byte[] head = f.readBytes(offsets[0], (int) Math.min(counts[0], 4096));
+                J2kInfo info = J2kInfo.parse(head);
+                if (info == null) {
+                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", first tile is not a JPEG 2000 codestream");
+                }
+                if (info.width() != tw || info.height() != th || info.components() != spp) {
+                    throw new SourceException("TIFF directory " + d.index() + ": JPEG 2000 tile is " + info.width() + "x"
+                            + info.height() + "x" + info.components() + ", TIFF says " + tw + "x" + th + "x" + spp);
+                }
+                String photometric;
+                if (spp == 1) {
+                    photometric = "MONOCHROME2";
+                } else if (info.mct()) {
+                    photometric = info.reversible() ? "YBR_RCT" : "YBR_ICT";
+                } else {
+                    photometric = compression == TiffTags.COMPRESSION_APERIO_J2K_YCBCR ? "YBR_FULL" : "RGB";
+                }
+                FrameSource frames = new TiffTileFrames(f, offsets, counts, null);
+                return new SlideImage(flavor, w, h, tw, th, spp, photometric, PixelEncoding.JPEG_2000, frames,
+                        Double.NaN, Double.NaN, false, "JPEG 2000 codestreams copied ("
+                        + (info.reversible() ? "5/3 reversible" : "9/7 irreversible") + (info.mct() ? ", MCT" : "") + ")");
+            }
+            default -> throw new SourceException("unsupported TIFF compression " + compression + " in directory "
+                    + d.index() + " (supported tile compressions: " + SUPPORTED_TILE_COMPRESSIONS + ")");
+        }
+    }
+
+    static String jpegPhotometric(int tiffPhotometric, int spp, JpegStreams.FrameInfo fi) {
+        if (spp == 1) {
+            return "MONOCHROME2";
+        }
+        if (tiffPhotometric == TiffTags.PHOTOMETRIC_YCBCR) {
+            return fi.subsampled() ? "YBR_FULL_422" : "YBR_FULL";
+        }
+        return "RGB";
+    }
+
+    /**
+     * A small associated image (label, overview, thumbnail): JPEG tiles/strips are kept compressed (strips joined
+     * into one stream with restart markers); anything else is decoded with the JDK's TIFF reader and stored native.
+     */
+    public static SlideImage associated(TiffDirectory d, ImageFlavor flavor) throws IOException {
+        int w = d.width();
+        int h = d.height();
+        d.validateSegments();
+        if (d.compression() == TiffTags.COMPRESSION_JPEG && d.samplesPerPixel() == 3 && d.bitsPerSample() == 8) {
+            if (d.isTiled()) {
+                int tw = (int) d.requireLong(TiffTags.TILE_WIDTH);
+                int th = (int) d.requireLong(TiffTags.TILE_LENGTH);
+                if (tw >= w && th >= h) {
+                    return tiled(d, flavor);
+                }
+            } else {
+                long[] off = d.segmentOffsets();
+                long[] cnt = d.segmentByteCounts();
+                long total = 0;
+                for (long c : cnt) {
+                    total += c;
+                }
+                if (total < 64L << 20) {
+                    List<byte[]> strips = new ArrayList<>();
+                    for (int i = 0; i < off.length; i++) {
+                        strips.add(d.file().readBytes(off[i], (int) cnt[i]));
+                    }
+                    int rps = (int) Math.min(d.longValue(TiffTags.ROWS_PER_STRIP, h), h);
+                    byte[] tables = d.bytes(TiffTags.JPEG_TABLES);
+                    boolean rgb = d.photometric() == TiffTags.PHOTOMETRIC_RGB;
+                    byte[] joined = JpegStreams.joinStrips(tables, strips, w, h, rps, rgb);
+                    if (joined != null) {
+                        JpegStreams.Header hd = JpegStreams.parseHeader(joined);
+                        JpegStreams.FrameInfo fi = JpegStreams.frameInfo(joined, hd);
+                        String photometric = jpegPhotometric(d.photometric(), 3, fi);
+                        return new SlideImage(flavor, w, h, w, h, 3, photometric, PixelEncoding.JPEG_BASELINE,
+                                new MemoryFrames(List.of(joined), true), Double.NaN, Double.NaN, false,
+                                "JPEG strips joined with restart markers (no re-encoding)");
+                    }
+                }
+            }
+        }
+        return decodedNative(d, flavor);
+    }
+
+    /** Decodes a directory with the JDK TIFF reader and stores it as native 8-bit RGB. */
+    static SlideImage decodedNative(TiffDirectory d, ImageFlavor flavor) throws IOException {
+        int w = d.width();
+        int h = d.height();
+        if ((long) w * h > 64L << 20) {
+            throw new SourceException("associated image in TIFF directory " + d.index() + " is too large to decode ("
+                    + w + "x" + h + ")");
+        }
+        BufferedImage img;
+        try {
+            img = decodeDirectory(d);
+        } catch (SourceException e) {
+            throw new SourceException("corrupt image data in the " + flavor.name().toLowerCase() + " image (TIFF directory "
+                    + d.index() + "): " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        byte[] rgb = new byte[w * h * 3];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = (y * w + x) * 3;
+                rgb[p] = (byte) (row[x] >> 16);
+                rgb[p + 1] = (byte) (row[x] >> 8);
+                rgb[p + 2] = (byte) row[x];
+            }
+        }
+        boolean lossless = d.compression() != TiffTags.COMPRESSION_JPEG && d.compression() != TiffTags.COMPRESSION_OJPEG;
+        return new SlideImage(flavor, w, h, w, h, 3, "RGB", PixelEncoding.NATIVE, new MemoryFrames(List.of(rgb), lossless),
+                Double.NaN, Double.NaN, false, "decoded (TIFF compression " + d.compression() + ") and stored uncompressed");
+    }
+
+    /** Decodes one TIFF directory with the JDK's TIFF ImageIO plugin. */
+    static BufferedImage decodeDirectory(TiffDirectory d) throws IOException {
+        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff");
+        if (!it.hasNext()) {
+            throw new SourceException("no TIFF ImageIO reader available to decode directory " + d.index());
+        }
+        ImageReader r = it.next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(d.file().path().toFile())) {
+            r.setInput(in);
+            return r.read(d.index());
+        } catch (IOException | RuntimeException e) {
+            throw new SourceException("cannot decode TIFF directory " + d.index() + ": " + e.getMessage(), e);
+        } finally {
+            r.dispose();
+        }
+    }
+
+    /** Decodes one complete JPEG frame with the JDK's JPEG reader (used to check that tile data is readable). */
+    public static BufferedImage decodeJpeg(byte[] jpeg) throws IOException {
+        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
+        ImageReader r = it.next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+            r.setInput(in);
+            return r.read(0);
+        } finally {
+            r.dispose();
+        }
+    }
+}
