@@ -1,14 +1,16 @@
 -- The archive index: Patient > Study > Series > Instance, the frame index of every instance, the specimens
 -- (and so the slides' containers) an instance depicts, and the audit trail.
--- Attribute columns are those QIDO-RS and C-FIND match and return at each level.
+-- Attribute columns are those QIDO-RS and C-FIND match and return at each level. Strings are unbounded text:
+-- real producers exceed the VR maximum lengths (UIDs over 64 characters, long Patient IDs) and such instances
+-- are still accepted and found.
 
 create table patient (
     pk                     bigserial primary key,
-    patient_id             varchar(64)  not null default '',
-    issuer_of_patient_id   varchar(64)  not null default '',
-    patient_name           varchar(324),
-    patient_birth_date     varchar(8),
-    patient_sex            varchar(16),
+    patient_id             text  not null default '',
+    issuer_of_patient_id   text  not null default '',
+    patient_name           text,
+    patient_birth_date     text,
+    patient_sex            text,
     created_time           timestamptz  not null default now()
 );
 -- Patients are merged on (PatientID, Issuer); studies without a Patient ID each get a patient of their own.
@@ -17,14 +19,14 @@ create unique index patient_id_issuer_uk on patient (patient_id, issuer_of_patie
 create table study (
     pk                       bigserial primary key,
     patient_fk               bigint       not null references patient (pk),
-    study_iuid               varchar(64)  not null unique,
-    study_date               varchar(8),
-    study_time               varchar(16),
-    accession_number         varchar(64),
-    study_id                 varchar(16),
-    referring_physician_name varchar(324),
-    study_description        varchar(64),
-    modalities_in_study      varchar(200) not null default '',
+    study_iuid               text  not null unique,
+    study_date               text,
+    study_time               text,
+    accession_number         text,
+    study_id                 text,
+    referring_physician_name text,
+    study_description        text,
+    modalities_in_study      text not null default '',
     number_of_series         integer      not null default 0,
     number_of_instances      integer      not null default 0,
     created_time             timestamptz  not null default now(),
@@ -37,13 +39,13 @@ create index study_accession_idx on study (accession_number);
 create table series (
     pk                        bigserial primary key,
     study_fk                  bigint       not null references study (pk),
-    series_iuid               varchar(64)  not null unique,
-    modality                  varchar(16),
+    series_iuid               text  not null unique,
+    modality                  text,
     series_number             integer,
-    series_description        varchar(64),
-    body_part_examined        varchar(64),
-    pps_start_date            varchar(8),
-    pps_start_time            varchar(16),
+    series_description        text,
+    body_part_examined        text,
+    pps_start_date            text,
+    pps_start_time            text,
     number_of_instances       integer      not null default 0,
     created_time              timestamptz  not null default now()
 );
@@ -53,25 +55,25 @@ create index series_modality_idx on series (modality);
 create table instance (
     pk                          bigserial primary key,
     series_fk                   bigint       not null references series (pk),
-    sop_iuid                    varchar(64)  not null unique,
-    sop_cuid                    varchar(64)  not null,
+    sop_iuid                    text  not null unique,
+    sop_cuid                    text  not null,
     instance_number             integer,
-    transfer_syntax_uid         varchar(64)  not null,
-    content_date                varchar(8),
-    content_time                varchar(16),
-    image_type                  varchar(200),
+    transfer_syntax_uid         text  not null,
+    content_date                text,
+    content_time                text,
+    image_type                  text,
     pixel_rows                  integer,
     pixel_columns               integer,
     number_of_frames            integer,
     samples_per_pixel           integer,
     bits_allocated              integer,
-    photometric_interpretation  varchar(16),
+    photometric_interpretation  text,
     total_pixel_matrix_columns  bigint,
     total_pixel_matrix_rows     bigint,
-    container_identifier        varchar(64),
-    frame_of_reference_uid      varchar(64),
+    container_identifier        text,
+    frame_of_reference_uid      text,
     -- storage: an immutable file, located relative to the storage root
-    storage_path                varchar(255) not null unique,
+    storage_path                text not null unique,
     file_size                   bigint       not null,
     sha256                      char(64)     not null,
     created_time                timestamptz  not null default now()
@@ -99,8 +101,8 @@ create table frame_index (
 create table specimen (
     pk                   bigserial primary key,
     instance_fk          bigint       not null references instance (pk) on delete cascade,
-    specimen_identifier  varchar(64)  not null,
-    specimen_uid         varchar(64)
+    specimen_identifier  text  not null,
+    specimen_uid         text
 );
 create index specimen_instance_idx on specimen (instance_fk);
 create index specimen_identifier_idx on specimen (specimen_identifier);
@@ -108,12 +110,12 @@ create index specimen_identifier_idx on specimen (specimen_identifier);
 create table audit_event (
     pk             bigserial primary key,
     event_time     timestamptz  not null default now(),
-    action         varchar(32)  not null,
-    outcome        varchar(16)  not null,
-    protocol       varchar(16)  not null,
-    user_id        varchar(128),
-    remote_host    varchar(255),
-    study_iuid     varchar(64),
+    action         text  not null,
+    outcome        text  not null,
+    protocol       text  not null,
+    user_id        text,
+    remote_host    text,
+    study_iuid     text,
     object_uids    text,
     detail         text
 );

@@ -28,7 +28,7 @@ import java.util.*;
  * WADO-RS (PS3.18 10.4): instances as stored, metadata precomputed at ingest, frames by positional reads from
  * the frame index, bulk data. A thin adapter over {@link RetrieveService}.
  */
-@Path("/studies/{study}")
+@Path("/")
 public class WadoResource {
 
     private static final String APPLICATION_DICOM = "application/dicom";
@@ -47,18 +47,19 @@ public class WadoResource {
     // ---- instances -------------------------------------------------------------------------------------------
 
     @GET
+    @Path("studies/{study}")
     public Response study(@PathParam("study") String study) {
         return instances(study, null, null);
     }
 
     @GET
-    @Path("series/{series}")
+    @Path("studies/{study}/series/{series}")
     public Response series(@PathParam("study") String study, @PathParam("series") String series) {
         return instances(study, series, null);
     }
 
     @GET
-    @Path("series/{series}/instances/{instance}")
+    @Path("studies/{study}/series/{series}/instances/{instance}")
     public Response instance(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String instance) {
         return instances(study, series, instance);
@@ -119,19 +120,19 @@ public class WadoResource {
     // ---- metadata --------------------------------------------------------------------------------------------
 
     @GET
-    @Path("metadata")
+    @Path("studies/{study}/metadata")
     public Response studyMetadata(@PathParam("study") String study) {
         return metadata(study, null, null);
     }
 
     @GET
-    @Path("series/{series}/metadata")
+    @Path("studies/{study}/series/{series}/metadata")
     public Response seriesMetadata(@PathParam("study") String study, @PathParam("series") String series) {
         return metadata(study, series, null);
     }
 
     @GET
-    @Path("series/{series}/instances/{instance}/metadata")
+    @Path("studies/{study}/series/{series}/instances/{instance}/metadata")
     public Response instanceMetadata(@PathParam("study") String study, @PathParam("series") String series,
                                      @PathParam("instance") String instance) {
         return metadata(study, series, instance);
@@ -172,7 +173,7 @@ public class WadoResource {
     // ---- frames ----------------------------------------------------------------------------------------------
 
     @GET
-    @Path("series/{series}/instances/{instance}/frames/{frames}")
+    @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
                            @PathParam("instance") String sop, @PathParam("frames") String frameList) {
         int[] frames;
@@ -267,7 +268,7 @@ public class WadoResource {
     // ---- bulk data -------------------------------------------------------------------------------------------
 
     @GET
-    @Path("series/{series}/instances/{instance}/bulkdata/{path: .+}")
+    @Path("studies/{study}/series/{series}/instances/{instance}/bulkdata/{path: .+}")
     public Response bulkData(@PathParam("study") String study, @PathParam("series") String series,
                              @PathParam("instance") String sop, @PathParam("path") String path) {
         List<StoredInstance> found = retrieve.find(study, series, sop);

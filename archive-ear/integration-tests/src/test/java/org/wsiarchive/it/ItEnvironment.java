@@ -33,6 +33,7 @@ public class ItEnvironment implements LauncherSessionListener {
             Path base = Files.createDirectories(work.resolve("wildfly"));
             copyRecursively(Path.of(System.getProperty("wildfly.home"), "standalone", "configuration"),
                     base.resolve("configuration"));
+            Files.createDirectories(base.resolve("deployments"));
             Files.createDirectories(work.resolve("storage"));
             database = EmbeddedDatabase.start(work.resolve("postgres"), Integer.getInteger("it.db.port"));
         } catch (IOException | SQLException e) {

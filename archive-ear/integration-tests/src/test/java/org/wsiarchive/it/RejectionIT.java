@@ -36,8 +36,9 @@ class RejectionIT {
     }
 
     private final DicomWebClient client = new DicomWebClient(ArchiveDeployment.BASE);
-    private static final Path WSI = ArchiveDeployment.testdata("dicom-wsi/pathml/small_dicom.dcm");
-    private static final Path OTHER = ArchiveDeployment.testdata("dicom-wsi/pixelmed/boxes_0.dcm");
+    /** Copies of shared files with new UIDs, so that no other test has stored them. */
+    private static final Path WSI = TestObjects.withNewUids(ArchiveDeployment.testdata("dicom-wsi/pathml/small_dicom.dcm"));
+    private static final Path OTHER = TestObjects.withNewUids(ArchiveDeployment.testdata("dicom-wsi/pixelmed/boxes_0.dcm"));
 
     private record State(long instances, long files) {}
 

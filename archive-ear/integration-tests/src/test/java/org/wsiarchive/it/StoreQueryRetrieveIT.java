@@ -155,8 +155,15 @@ class StoreQueryRetrieveIT {
 
         // WSI keys: ImageType value 3, ContainerIdentifier, relational all-instances search
         assertEquals(12, client.qido("/studies/" + study + "/instances?SOPClassUID=1.2.840.10008.5.1.4.1.1.77.1.6").size());
-        String container = Attribute.getSingleStringValueOrNull(h, TagFromName.ContainerIdentifier);
-        assertTrue(client.qido("/instances?ContainerIdentifier=" + container).size() >= 12);
+        // slide identification: container (slide barcode) and specimen, the latter inside SpecimenDescriptionSequence
+        JsonArray slides = client.qido("/instances?ContainerIdentifier=S19-1_A_1_1&Modality=SM");
+        assertEquals(4, slides.size(), "highdicom's four stored images of slide S19-1_A_1_1");
+        assertTrue(client.qido("/instances?ContainerIdentifier=S19-1_A_1_1").size() > 4, "and the segmentations of it");
+        assertEquals("S19-1_A_1_1", DicomWebClient.value(slides.getJsonObject(0), "00400512"));
+        assertEquals(0, client.qido("/instances?ContainerIdentifier=S19-1xA_1_1").size(), "_ is not a wildcard");
+        assertEquals(2, client.qido("/instances?SpecimenIdentifier=SPECIMEN_1").size());
+        assertEquals(2, client.qido("/instances?SpecimenDescriptionSequence.SpecimenIdentifier=SPECIMEN*").size());
+        assertEquals(2, client.qido("/instances?ContainerIdentifier=SLIDE_1&Modality=SM").size());
     }
 
     @Test
@@ -243,7 +250,7 @@ class StoreQueryRetrieveIT {
             checkedInstances++;
         }
         assertTrue(checkedInstances >= 40, "instances checked: " + checkedInstances);
-        assertTrue(checkedFrames >= 500, "frames checked: " + checkedFrames);
+        assertTrue(checkedFrames >= 340, "frames checked: " + checkedFrames);
     }
 
     private static List<byte[]> expectedFrames(AttributeList list, Attribute pixelData) throws Exception {
@@ -266,9 +273,11 @@ class StoreQueryRetrieveIT {
         } else {
             all = pixelData.getByteValues();
         }
+        String photometric = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PhotometricInterpretation);
+        // 4:2:2 colour carries two samples per pixel on average (PS3.3 C.7.6.3.1.2)
+        int samples = photometric.endsWith("_422") ? 2 : Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
         int size = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0)
-                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0)
-                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1) * bits / 8;
+                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0) * samples * bits / 8;
         for (int f = 0; f < frames; f++) out.add(Arrays.copyOfRange(all, f * size, (f + 1) * size));
         return out;
     }

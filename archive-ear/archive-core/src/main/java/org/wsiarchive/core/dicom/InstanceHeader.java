@@ -39,11 +39,8 @@ public final class InstanceHeader {
         header.require(TagFromName.SOPInstanceUID, "SOP Instance UID");
         header.require(TagFromName.StudyInstanceUID, "Study Instance UID");
         header.require(TagFromName.SeriesInstanceUID, "Series Instance UID");
-        String media = string(list, TagFromName.MediaStorageSOPInstanceUID);
-        if (media != null && !media.equals(header.sopInstanceUid())) {
-            throw new InvalidInstanceException("Media Storage SOP Instance UID " + media
-                    + " differs from SOP Instance UID " + header.sopInstanceUid());
-        }
+        // A Media Storage SOP Instance UID that differs from the data set's is a producer defect seen in real
+        // files (derived objects keeping their source's meta header); the data set's SOP Instance UID governs.
         return header;
     }
 
@@ -57,7 +54,8 @@ public final class InstanceHeader {
         if (value == null) {
             throw new InvalidInstanceException("missing " + name + " " + tag);
         }
-        if (value.length() > 64 || !value.matches("[0-9.]+")) {
+        // longer than the standard's 64 characters is tolerated (real producers do it), anything but digits and dots is not
+        if (value.length() > 128 || !value.matches("[0-9]+(\\.[0-9]+)*")) {
             throw new InvalidInstanceException("invalid " + name + " '" + value + "'");
         }
     }

@@ -33,7 +33,7 @@ final class MatchingSql {
             case UID -> {
                 List<String> uids = split(v, "[\\\\,]");
                 for (String uid : uids) {
-                    if (!UID.matcher(uid).matches() || uid.length() > 64) {
+                    if (!UID.matcher(uid).matches() || uid.length() > 128) {
                         throw new InvalidQueryException(keyword + ": '" + uid + "' is not a valid UID");
                     }
                 }
