@@ -16,7 +16,7 @@ cd "$ROOT"
 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64
 WILDFLY_HOME="$ROOT/archive-ear/server/target/wildfly-39.0.1.Final"
 EAR="$ROOT/archive-ear/ear/target/wsi-archive.ear"
-LAUNCHER_JAR="$ROOT/archive-ear/launcher/target/archive-launcher.jar"
+LAUNCHER_JAR="$ROOT/archive-ear/launcher/target/archive-launcher-runnable.jar"
 
 die() { echo "archive.sh: $*" >&2; exit 1; }
 
@@ -25,7 +25,7 @@ usage() {
 Usage: ./archive.sh run  [launcher args...]   build (mvn -DskipTests install) and start the archive
        ./archive.sh test [maven args...]      build and test (mvn verify: surefire unit tests, failsafe integration tests)
 
-Environment for run (see java -jar archive-ear/launcher/target/archive-launcher.jar --help):
+Environment for run (see java -jar archive-ear/launcher/target/archive-launcher-runnable.jar --help):
   ARCHIVE_DATA_DIR, ARCHIVE_DB_URL, ARCHIVE_DB_USER, ARCHIVE_DB_PASSWORD, ARCHIVE_DB_PORT,
   ARCHIVE_PORT_OFFSET, ARCHIVE_ALLOW_OVERWRITE, ARCHIVE_JAVA_OPTS
 USAGE

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * exits or the launcher is stopped (Ctrl-C / SIGTERM: WildFly is stopped first, then PostgreSQL).
  *
  * <pre>
- * java -jar archive-launcher.jar --wildfly-home DIR --ear FILE
+ * java -jar archive-launcher-runnable.jar --wildfly-home DIR --ear FILE
  * </pre>
  *
  * <p>Arguments:
@@ -78,7 +78,7 @@ public final class ArchiveLauncher {
             + " --enable-native-access=ALL-UNNAMED";
 
     static final String HELP = """
-            Usage: java -jar archive-launcher.jar --wildfly-home DIR --ear FILE
+            Usage: java -jar archive-launcher-runnable.jar --wildfly-home DIR --ear FILE
 
             Starts PostgreSQL (embedded unless ARCHIVE_DB_URL is set), then WildFly with the archive EAR, and waits
             until DICOMweb answers. Ctrl-C / SIGTERM stops WildFly, then PostgreSQL.
