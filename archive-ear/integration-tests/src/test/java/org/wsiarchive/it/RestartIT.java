@@ -86,8 +86,7 @@ class RestartIT {
         list.setDecompressPixelData(false);
         list.read(file.toFile());
         String study = Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID);
-        String path = "/studies/" + study + "/series/" + Attribute.getSingleStringValueOrNull(list, TagFromName.SeriesInstanceUID)
-                + "/instances/" + Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID);
+        String path = TestObjects.instancePath(list);
         byte[] frame3 = ((OtherByteAttributeMultipleCompressedFrames) list.get(TagFromName.PixelData)).getByteValuesForSelectedFrame(2);
 
         archive = start(dataDir);

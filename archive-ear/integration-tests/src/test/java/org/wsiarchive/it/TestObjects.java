@@ -11,6 +11,17 @@ final class TestObjects {
 
     private TestObjects() {}
 
+    /** The WADO-RS path of an instance, /studies/{s}/series/{se}/instances/{i}, from its attributes. */
+    static String instancePath(com.pixelmed.dicom.AttributeList list) {
+        return "/studies/" + uid(list, com.pixelmed.dicom.TagFromName.StudyInstanceUID)
+                + "/series/" + uid(list, com.pixelmed.dicom.TagFromName.SeriesInstanceUID)
+                + "/instances/" + uid(list, com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+    }
+
+    private static String uid(com.pixelmed.dicom.AttributeList list, com.pixelmed.dicom.AttributeTag tag) {
+        return com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, tag);
+    }
+
     /**
      * A copy of {@code source} with new Study, Series and SOP Instance UIDs (dcmtk's dcmodify, a real peer tool),
      * Pixel Data untouched: an instance no other test has stored.

@@ -95,12 +95,18 @@ public class RetrieveService {
 
     /**
      * Copies frame {@code frameNumber} (1-based) as stored: for encapsulated syntaxes the compressed bitstream of
-     * its fragments, for native ones its pixel bytes.
+     * its fragments, for native ones its pixel bytes. Positional frames are one {@code transferTo} per fragment;
+     * the rare non-positional ones (deflated data sets, 1-bit frames not starting on a byte) take the slow path.
      */
     public long copyFrame(StoredInstance instance, FrameIndex index, int frameNumber, OutputStream out)
             throws IOException, FrameNotAvailableException {
         checkFrame(instance, index, frameNumber);
         int frame = frameNumber - 1;
+        if (!index.positional()) {
+            byte[] bytes = SlowFrameReader.frame(file(instance), index, frame);
+            out.write(bytes);
+            return bytes.length;
+        }
         try (FileChannel channel = FileChannel.open(file(instance), StandardOpenOption.READ)) {
             WritableByteChannel target = Channels.newChannel(out);
             long total = 0;
@@ -128,11 +134,6 @@ public class RetrieveService {
         if (frameNumber < 1 || frameNumber > index.frameCount()) {
             throw new FrameNotAvailableException("frame " + frameNumber + " does not exist; instance "
                     + instance.sopInstanceUid() + " has " + index.frameCount() + " frames");
-        }
-        if (!index.positional()) {
-            throw new FrameNotAvailableException("frames of instance " + instance.sopInstanceUid()
-                    + " are stored in a deflated data set (" + instance.transferSyntaxUid()
-                    + ") and cannot be served individually; retrieve the instance instead");
         }
     }
 
