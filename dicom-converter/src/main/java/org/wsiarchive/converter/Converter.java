@@ -23,7 +23,6 @@ import org.wsiarchive.converter.source.J2kInfo;
 import org.wsiarchive.converter.source.SlideReaders;
 import org.wsiarchive.converter.source.SourceException;
 import org.wsiarchive.converter.source.TiffImages;
-import org.wsiarchive.converter.source.TiffTileFrames;
 
 /**
  * Converts one slide file into DICOM VL Whole Slide Microscopy instances (one per pyramid level, plus thumbnail,
@@ -109,7 +108,7 @@ public final class Converter {
                     slide.objectivePower(),
                     slide.iccProfile() != null ? slide.iccProfile()
                             : java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData(),
-                    slide.format(), options.depthMicrons(), volW, volH);
+                    slide.format(), options.depthMicrons(), volW, volH, slide.opticalPaths());
 
             List<String> names = new ArrayList<>();
             int levelNo = 0;
@@ -173,7 +172,8 @@ public final class Converter {
     static void verify(Slide slide) throws IOException {
         for (int i = 0; i < slide.levels().size(); i++) {
             SlideImage lv = slide.levels().get(i);
-            if (!(lv.frames() instanceof TiffTileFrames tf)) {
+            var tf = lv.frames();
+            if (tf.frameCount() == 0) {
                 continue;
             }
             int last = tf.frameCount() - 1;

@@ -182,6 +182,12 @@ public final class WsiInstanceWriter {
         Attrs.putInt(l, "HighBit", 7);
         Attrs.putInt(l, "PixelRepresentation", 0);
         Attrs.put(l, "NumberOfFrames", Integer.toString(image.frames().frameCount()));
+        if (!color) {
+            // Whole Slide Microscopy Image module: required for MONOCHROME2
+            Attrs.put(l, "PresentationLUTShape", "IDENTITY");
+            Attrs.putDs(l, "RescaleIntercept", 0);
+            Attrs.putDs(l, "RescaleSlope", 1);
+        }
         Attrs.put(l, "BurnedInAnnotation",
                 image.flavor() == ImageFlavor.LABEL || image.flavor() == ImageFlavor.OVERVIEW ? "YES" : "NO");
         Attrs.put(l, "SpecimenLabelInImage",
@@ -253,16 +259,27 @@ public final class WsiInstanceWriter {
         Attrs.put(ft, "FrameType", imageType);
         Attrs.seq(shared, "WholeSlideMicroscopyImageFrameTypeSequence", ft);
         AttributeList opi = Attrs.item();
-        Attrs.put(opi, "OpticalPathIdentifier", "1");
+        Attrs.put(opi, "OpticalPathIdentifier", ctx.opticalPaths() == null || ctx.opticalPaths().isEmpty()
+                ? "1" : ctx.opticalPaths().get(0).identifier());
         Attrs.seq(shared, "OpticalPathIdentificationSequence", opi);
         Attrs.seq(l, "SharedFunctionalGroupsSequence", shared);
 
-        // Optical Path
+        // Optical Path (one per instance: the slide's first path; multi-channel sources will write one per channel)
+        org.wsiarchive.converter.model.OpticalPath path = ctx.opticalPaths() == null || ctx.opticalPaths().isEmpty()
+                ? org.wsiarchive.converter.model.OpticalPath.BRIGHTFIELD : ctx.opticalPaths().get(0);
         AttributeList op = Attrs.item();
-        Attrs.put(op, "OpticalPathIdentifier", "1");
-        Attrs.put(op, "OpticalPathDescription", "Brightfield");
-        Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111744", "DCM", "Brightfield illumination"));
-        Attrs.seq(op, "IlluminationColorCodeSequence", Attrs.code("414298005", "SCT", "Full Spectrum"));
+        Attrs.put(op, "OpticalPathIdentifier", path.identifier());
+        Attrs.put(op, "OpticalPathDescription", path.description());
+        if (path.fluorescence()) {
+            Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111743", "DCM", "Epifluorescence illumination"));
+        } else {
+            Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111744", "DCM", "Brightfield illumination"));
+        }
+        if (!Double.isNaN(path.excitationNm())) {
+            Attrs.putFloat(op, "IlluminationWaveLength", path.excitationNm());
+        } else {
+            Attrs.seq(op, "IlluminationColorCodeSequence", Attrs.code("414298005", "SCT", "Full Spectrum"));
+        }
         if (color && ctx.iccProfile() != null) {
             Attrs.putBytes(op, "ICCProfile", ctx.iccProfile());
         }

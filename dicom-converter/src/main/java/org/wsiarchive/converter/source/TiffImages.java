@@ -114,7 +114,9 @@ public final class TiffImages {
             return "MONOCHROME2";
         }
         if (tiffPhotometric == TiffTags.PHOTOMETRIC_YCBCR) {
-            return fi.subsampled() ? "YBR_FULL_422" : "YBR_FULL";
+            // The VL WSI IOD allows no YBR_FULL (only MONOCHROME2, RGB, YBR_FULL_422, YBR_ICT, YBR_RCT): 4:4:4 YCbCr
+            // JPEG is labelled YBR_FULL_422 too; the SOF sampling factors say how the stream is really sampled.
+            return "YBR_FULL_422";
         }
         return "RGB";
     }
