@@ -33,8 +33,9 @@ public final class WsiInstanceWriter {
         DataSet list = header(image, ctx, instanceNumber, isBaseLevel, sopInstanceUid);
         String ts = image.encoding().transferSyntaxUid();
         addFileMetaInformation(list, sopInstanceUid, ts);
-        try (OutputStream fos = Files.newOutputStream(file);
-             BufferedOutputStream out = new BufferedOutputStream(fos, 1 << 20)) {
+        try (org.wsiarchive.converter.tiff.ChannelOutput out = new org.wsiarchive.converter.tiff.ChannelOutput(
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE), 4 << 20)) {
             list.writePart10(out);
             PixelDataWriter.Stats stats = image.encoding().encapsulated()
                     ? PixelDataWriter.writeEncapsulated(image.frames(), out)

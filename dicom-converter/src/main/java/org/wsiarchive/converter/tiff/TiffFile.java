@@ -185,12 +185,21 @@ public final class TiffFile implements Closeable {
         return buf.array();
     }
 
-    /** Copies a byte range of the file to {@code out} through a small buffer (bounded memory). */
+    private static final ThreadLocal<ByteBuffer> COPY_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
+
+    /**
+     * Copies a byte range of the file to {@code out}: straight into the buffer of a {@link ChannelOutput}, otherwise
+     * through a reused 64 KiB buffer (bounded memory, no allocation per call).
+     */
     public void copyRange(long position, long length, OutputStream out) throws IOException {
         if (position < 0 || position + length > size) {
             throw new TiffFormatException("range of " + length + " bytes at " + position + " beyond the end of the file");
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(1, length)));
+        if (out instanceof ChannelOutput co) {
+            co.copyFrom(channel, position, length);
+            return;
+        }
+        ByteBuffer buf = COPY_BUFFER.get();
         long done = 0;
         while (done < length) {
             buf.clear();
