@@ -12,7 +12,7 @@ size="${1:-40000}"
 work="${2:-/tmp/wsi2dicom-bench}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 module="$(dirname "$here")"
-results="$here/results.md"
+results="${RESULTS:-$here/results.md}"   # RESULTS=FILE writes the table elsewhere
 
 if [[ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"

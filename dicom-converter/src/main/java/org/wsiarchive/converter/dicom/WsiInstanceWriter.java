@@ -62,6 +62,19 @@ public final class WsiInstanceWriter {
         }
     }
 
+    /** The optical path of an image: the one named by the image, else the slide's first. */
+    static org.wsiarchive.converter.model.OpticalPath opticalPath(SlideImage image, SeriesContext ctx) {
+        if (ctx.opticalPaths() == null || ctx.opticalPaths().isEmpty()) {
+            return org.wsiarchive.converter.model.OpticalPath.BRIGHTFIELD;
+        }
+        for (var p : ctx.opticalPaths()) {
+            if (p.identifier().equals(image.opticalPathId())) {
+                return p;
+            }
+        }
+        return ctx.opticalPaths().get(0);
+    }
+
     static String[] imageType(SlideImage image, boolean isBaseLevel) {
         return switch (image.flavor()) {
             case VOLUME -> isBaseLevel
@@ -238,14 +251,12 @@ public final class WsiInstanceWriter {
         Attrs.put(ft, "FrameType", imageType);
         Attrs.seq(shared, "WholeSlideMicroscopyImageFrameTypeSequence", ft);
         DataSet opi = Attrs.item();
-        Attrs.put(opi, "OpticalPathIdentifier", ctx.opticalPaths() == null || ctx.opticalPaths().isEmpty()
-                ? "1" : ctx.opticalPaths().get(0).identifier());
+        Attrs.put(opi, "OpticalPathIdentifier", opticalPath(image, ctx).identifier());
         Attrs.seq(shared, "OpticalPathIdentificationSequence", opi);
         Attrs.seq(l, "SharedFunctionalGroupsSequence", shared);
 
         // Optical Path (one per instance: the slide's first path; multi-channel sources will write one per channel)
-        org.wsiarchive.converter.model.OpticalPath path = ctx.opticalPaths() == null || ctx.opticalPaths().isEmpty()
-                ? org.wsiarchive.converter.model.OpticalPath.BRIGHTFIELD : ctx.opticalPaths().get(0);
+        org.wsiarchive.converter.model.OpticalPath path = opticalPath(image, ctx);
         DataSet op = Attrs.item();
         Attrs.put(op, "OpticalPathIdentifier", path.identifier());
         Attrs.put(op, "OpticalPathDescription", path.description());

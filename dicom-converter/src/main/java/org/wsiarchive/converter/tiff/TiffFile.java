@@ -31,6 +31,7 @@ public final class TiffFile implements Closeable {
     private final ByteOrder order;
     private final boolean bigTiff;
     private final List<TiffDirectory> directories = new ArrayList<>();
+    private int mainChainCount;
 
     private TiffFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
@@ -128,7 +129,7 @@ public final class TiffFile implements Closeable {
                     entries.put(tag, new TiffDirectory.Entry(tag, type, count, vo, null));
                 }
             }
-            TiffDirectory dir = new TiffDirectory(this, directories.size(), offset, entries);
+            TiffDirectory dir = new TiffDirectory(this, directories.size(), followSubIfds ? mainChainCount++ : -1, offset, entries);
             directories.add(dir);
             long next = bigTiff ? tb.getLong((int) n * entrySize) : tb.getInt((int) n * entrySize) & 0xFFFFFFFFL;
             if (followSubIfds && dir.has(TiffTags.SUB_IFDS)) {
