@@ -43,7 +43,7 @@ public record ConversionResult(Path outputDir, String sourceFormat, String study
         long levels = instances.stream().filter(i -> i.flavor() == ImageFlavor.VOLUME).count();
         sb.append(String.format("  %d levels, %d instances, %d frames, %,d bytes of pixel data; %s%n", levels,
                 instances.size(), totalFrames, totalBytes,
-                allPixelsPreserved() ? "lossless conversion (compressed data copied byte for byte, no re-encoding)"
+                allPixelsPreserved() ? "lossless conversion (compressed data copied byte for byte or lossless source decoded; no re-encoding)"
                         : "NOT lossless: some images were decoded from a lossy source and stored uncompressed"));
         for (String w : warnings) {
             sb.append("  warning: ").append(w).append('\n');

@@ -23,7 +23,6 @@ import org.wsiarchive.converter.source.J2kInfo;
 import org.wsiarchive.converter.source.SlideReaders;
 import org.wsiarchive.converter.source.SourceException;
 import org.wsiarchive.converter.source.TiffImages;
-import org.wsiarchive.converter.source.TiffTileFrames;
 
 /**
  * Converts one slide file into DICOM VL Whole Slide Microscopy instances (one per pyramid level, plus thumbnail,
@@ -109,17 +108,29 @@ public final class Converter {
                     slide.objectivePower(),
                     slide.iccProfile() != null ? slide.iccProfile()
                             : java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData(),
-                    slide.format(), options.depthMicrons(), volW, volH);
+                    slide.format(), options.depthMicrons(), volW, volH, slide.opticalPaths());
 
             List<String> names = new ArrayList<>();
-            int levelNo = 0;
+            List<Integer> levelNumbers = new ArrayList<>();
+            long paths = images.stream().filter(im -> im.flavor() == ImageFlavor.VOLUME)
+                    .map(im -> String.valueOf(im.opticalPathId())).distinct().count();
+            java.util.Map<String, Integer> perPath = new java.util.HashMap<>();
             for (SlideImage img : images) {
-                names.add(switch (img.flavor()) {
-                    case VOLUME -> "level-" + levelNo++ + ".dcm";
-                    case THUMBNAIL -> "thumbnail.dcm";
-                    case OVERVIEW -> "overview.dcm";
-                    case LABEL -> "label.dcm";
-                });
+                if (img.flavor() == ImageFlavor.VOLUME) {
+                    String key = String.valueOf(img.opticalPathId());
+                    int lv = perPath.merge(key, 1, Integer::sum) - 1;
+                    levelNumbers.add(lv);
+                    // one instance per level and optical path when the slide has several channels
+                    names.add("level-" + lv + (paths > 1 ? "-path" + img.opticalPathId() : "") + ".dcm");
+                } else {
+                    levelNumbers.add(-1);
+                    names.add(switch (img.flavor()) {
+                        case THUMBNAIL -> "thumbnail.dcm";
+                        case OVERVIEW -> "overview.dcm";
+                        case LABEL -> "label.dcm";
+                        case VOLUME -> throw new IllegalStateException();
+                    });
+                }
             }
             for (String n : names) {
                 if (Files.exists(outputDir.resolve(n))) {
@@ -128,10 +139,10 @@ public final class Converter {
             }
             Files.createDirectory(tmp);
             List<ConversionResult.Instance> written = new ArrayList<>();
-            levelNo = 0;
             for (int i = 0; i < images.size(); i++) {
                 SlideImage img = images.get(i);
                 boolean isLevel = img.flavor() == ImageFlavor.VOLUME;
+                int levelNo = levelNumbers.get(i);
                 WsiInstanceWriter.Written w = WsiInstanceWriter.write(tmp.resolve(names.get(i)), img, ctx, i + 1,
                         isLevel && levelNo == 0);
                 written.add(new ConversionResult.Instance(outputDir.resolve(names.get(i)), w.sopInstanceUid(),
@@ -140,9 +151,6 @@ public final class Converter {
                         img.encoding().transferSyntaxUid(), img.photometric(),
                         img.encoding() != PixelEncoding.NATIVE, img.frames().lossless(),
                         w.stats().extendedOffsetTable(), img.note()));
-                if (isLevel) {
-                    levelNo++;
-                }
             }
             for (String n : names) {
                 Path target = outputDir.resolve(n);
@@ -173,7 +181,8 @@ public final class Converter {
     static void verify(Slide slide) throws IOException {
         for (int i = 0; i < slide.levels().size(); i++) {
             SlideImage lv = slide.levels().get(i);
-            if (!(lv.frames() instanceof TiffTileFrames tf)) {
+            var tf = lv.frames();
+            if (tf.frameCount() == 0) {
                 continue;
             }
             int last = tf.frameCount() - 1;

@@ -11,8 +11,10 @@ import org.wsiarchive.converter.ConversionResult;
 import org.wsiarchive.converter.Converter;
 import org.wsiarchive.converter.SlideMetadata;
 import org.wsiarchive.converter.source.SlideReaders;
+import org.wsiarchive.converter.stow.StowRsClient;
 
-/** Command line: {@code wsi2dicom INPUT OUTPUT_DIR [options]}. Exit 0 on success, 1 on conversion error, 2 on usage error. */
+/** Command line: {@code wsi2dicom INPUT OUTPUT_DIR [options]}. Exit 0 on success, 1 on conversion error, 2 on usage error,
+ * 3 when the conversion succeeded but the STOW-RS store failed (the files stay in OUTPUT_DIR). */
 public final class Wsi2Dicom {
 
     private static final Map<String, String> OPTION_KEYS = Map.ofEntries(
@@ -49,6 +51,9 @@ public final class Wsi2Dicom {
                   --metadata FILE.json     JSON object with metadata keys (see below); options given after it win
                   --mpp MICRONS            level-0 microns per pixel (overrides the source)
                   --no-verify              skip decoding a sample tile per level before writing
+                  --stow URL               after the conversion, send all output files in one DICOMweb STOW-RS
+                                           request to URL (e.g. http://localhost:8080/dicom-web/studies)
+                  --store AET@HOST:PORT    DIMSE C-STORE: not yet available (use --stow)
                   --patient-id ID   --patient-name NAME   --patient-birth-date YYYYMMDD   --patient-sex M|F|O
                   --study-uid UID   --study-id ID   --study-date YYYYMMDD   --study-description TEXT
                   --accession-number NO   --series-uid UID   --series-number N   --series-description TEXT
@@ -70,6 +75,7 @@ public final class Wsi2Dicom {
         List<String> positional = new ArrayList<>();
         SlideMetadata metadata = new SlideMetadata();
         ConversionOptions options = ConversionOptions.defaults();
+        java.net.URI stowUrl = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -90,6 +96,14 @@ public final class Wsi2Dicom {
                         }
                         metadata.merge(SlideMetadata.fromJson(f));
                     }
+                    case "--stow" -> {
+                        stowUrl = java.net.URI.create(value(args, ++i, a));
+                        if (!"http".equalsIgnoreCase(stowUrl.getScheme()) && !"https".equalsIgnoreCase(stowUrl.getScheme())) {
+                            throw new IllegalArgumentException("--stow needs an http:// or https:// URL");
+                        }
+                    }
+                    case "--store" -> throw new IllegalArgumentException("--store (DIMSE C-STORE) is not yet available; "
+                            + "use --stow URL (DICOMweb STOW-RS)");
                     case "--mpp" -> {
                         double mpp = Double.parseDouble(value(args, ++i, a));
                         if (!(mpp > 0 && mpp < 1000)) {
@@ -124,16 +138,37 @@ public final class Wsi2Dicom {
             err.print(usage());
             return 2;
         }
+        ConversionResult r;
         try {
-            ConversionResult r = Converter.convert(Path.of(positional.get(0)), Path.of(positional.get(1)), metadata, options);
+            r = Converter.convert(Path.of(positional.get(0)), Path.of(positional.get(1)), metadata, options);
             out.print(r.summary());
-            return 0;
         } catch (Exception e) {
             err.println("wsi2dicom: conversion of " + positional.get(0) + " failed: " + e.getMessage());
             if (Boolean.getBoolean("wsi2dicom.debug")) {
                 e.printStackTrace(err);
             }
             return 1;
+        }
+        if (stowUrl == null) {
+            return 0;
+        }
+        List<Path> files = r.instances().stream().map(ConversionResult.Instance::file).toList();
+        try {
+            StowRsClient.Result sr = new StowRsClient().store(stowUrl, files);
+            out.println("  " + sr.summary() + " (" + files.size() + " files sent to " + stowUrl + ")");
+            if (!sr.success()) {
+                err.println("wsi2dicom: STOW-RS to " + stowUrl + " failed: " + sr.summary()
+                        + "; the converted files remain in " + positional.get(1));
+                return 3;
+            }
+            return 0;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            err.println("wsi2dicom: STOW-RS to " + stowUrl + " failed: " + e.getMessage()
+                    + "; the converted files remain in " + positional.get(1));
+            return 3;
         }
     }
 

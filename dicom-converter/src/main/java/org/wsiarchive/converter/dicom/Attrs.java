@@ -1,74 +1,93 @@
 package org.wsiarchive.converter.dicom;
 
-import com.pixelmed.dicom.Attribute;
-import com.pixelmed.dicom.AttributeFactory;
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.AttributeTag;
-import com.pixelmed.dicom.AttributeTagAttribute;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.OtherByteAttribute;
-import com.pixelmed.dicom.SequenceAttribute;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
-/** Small helpers to build PixelMed attribute lists by keyword. */
+/** Small helpers to build {@link DataSet}s by keyword, encoding values for their VR (Explicit VR Little Endian). */
 public final class Attrs {
     private Attrs() {
     }
 
-    public static AttributeTag tag(String keyword) {
-        AttributeTag t = AttributeList.getDictionary().getTagFromName(keyword);
-        if (t == null) {
-            throw new IllegalArgumentException("unknown DICOM keyword " + keyword);
-        }
-        return t;
-    }
-
     public static boolean isKnownKeyword(String keyword) {
-        return AttributeList.getDictionary().getTagFromName(keyword) != null;
+        return Dictionary.contains(keyword);
     }
 
     /** Sets a string-valued attribute (any VR that takes strings); no values = empty (type 2). */
-    public static void put(AttributeList l, String keyword, String... values) {
-        try {
-            Attribute a = AttributeFactory.newAttribute(tag(keyword));
-            for (String v : values) {
-                if (v != null) {
-                    a.addValue(v);
+    public static void put(DataSet l, String keyword, String... values) {
+        Dictionary.Entry d = Dictionary.get(keyword);
+        StringBuilder sb = new StringBuilder();
+        boolean first = true;
+        for (String v : values) {
+            if (v == null) {
+                continue;
+            }
+            if (!first) {
+                sb.append('\\');
+            }
+            sb.append(v);
+            first = false;
+        }
+        byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+        if ((b.length & 1) != 0) {
+            byte[] p = java.util.Arrays.copyOf(b, b.length + 1);
+            p[b.length] = d.vr().equals("UI") ? 0 : (byte) ' ';
+            b = p;
+        }
+        l.put(new DataSet.Element(d.tag(), d.vr(), b, null));
+    }
+
+    public static void putInt(DataSet l, String keyword, long... values) {
+        Dictionary.Entry d = Dictionary.get(keyword);
+        switch (d.vr()) {
+            case "US", "SS" -> {
+                ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (long v : values) {
+                    b.putShort((short) v);
                 }
+                l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
             }
-            l.put(a);
-        } catch (DicomException e) {
-            throw new IllegalArgumentException(keyword + ": " + e.getMessage(), e);
+            case "UL", "SL" -> {
+                ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (long v : values) {
+                    b.putInt((int) v);
+                }
+                l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
+            }
+            default -> {
+                String[] s = new String[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    s[i] = Long.toString(values[i]);
+                }
+                put(l, keyword, s);
+            }
         }
     }
 
-    public static void putInt(AttributeList l, String keyword, long... values) {
-        try {
-            Attribute a = AttributeFactory.newAttribute(tag(keyword));
-            for (long v : values) {
-                a.addValue(v);
-            }
-            l.put(a);
-        } catch (DicomException e) {
-            throw new IllegalArgumentException(keyword + ": " + e.getMessage(), e);
-        }
-    }
-
-    public static void putFloat(AttributeList l, String keyword, double... values) {
-        try {
-            Attribute a = AttributeFactory.newAttribute(tag(keyword));
+    public static void putFloat(DataSet l, String keyword, double... values) {
+        Dictionary.Entry d = Dictionary.get(keyword);
+        ByteBuffer b;
+        if (d.vr().equals("FL")) {
+            b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
             for (double v : values) {
-                a.addValue(v);
+                b.putFloat((float) v);
             }
-            l.put(a);
-        } catch (DicomException e) {
-            throw new IllegalArgumentException(keyword + ": " + e.getMessage(), e);
+        } else if (d.vr().equals("FD")) {
+            b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (double v : values) {
+                b.putDouble(v);
+            }
+        } else {
+            putDs(l, keyword, values);
+            return;
         }
+        l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
     }
 
     /** Decimal string values, formatted to fit the 16-character DS limit. */
-    public static void putDs(AttributeList l, String keyword, double... values) {
+    public static void putDs(DataSet l, String keyword, double... values) {
         String[] s = new String[values.length];
         for (int i = 0; i < values.length; i++) {
             s[i] = ds(values[i]);
@@ -92,43 +111,37 @@ public final class Attrs {
         throw new IllegalArgumentException("cannot format " + v + " as DS");
     }
 
-    public static void putBytes(AttributeList l, String keyword, byte[] value) {
-        try {
-            OtherByteAttribute a = new OtherByteAttribute(tag(keyword));
-            a.setValues(value);
-            l.put(a);
-        } catch (DicomException e) {
-            throw new IllegalArgumentException(keyword + ": " + e.getMessage(), e);
-        }
+    public static void putBytes(DataSet l, String keyword, byte[] value) {
+        Dictionary.Entry d = Dictionary.get(keyword);
+        byte[] b = (value.length & 1) != 0 ? java.util.Arrays.copyOf(value, value.length + 1) : value.clone();
+        l.put(new DataSet.Element(d.tag(), d.vr(), b, null));
     }
 
-    public static void putTag(AttributeList l, String keyword, String valueKeyword) {
-        try {
-            AttributeTagAttribute a = new AttributeTagAttribute(tag(keyword));
-            a.addValue(tag(valueKeyword));
-            l.put(a);
-        } catch (DicomException e) {
-            throw new IllegalArgumentException(keyword + ": " + e.getMessage(), e);
-        }
+    /** AT value: the tag of another keyword. */
+    public static void putTag(DataSet l, String keyword, String valueKeyword) {
+        Dictionary.Entry d = Dictionary.get(keyword);
+        int t = Dictionary.get(valueKeyword).tag();
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) (t >>> 16)).putShort((short) t);
+        l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
     }
 
     /** Sequence with the given items (none = empty sequence, for type 2). */
-    public static SequenceAttribute seq(AttributeList l, String keyword, AttributeList... items) {
-        SequenceAttribute s = new SequenceAttribute(tag(keyword));
-        for (AttributeList item : items) {
-            s.addItem(item);
+    public static void seq(DataSet l, String keyword, DataSet... items) {
+        Dictionary.Entry d = Dictionary.get(keyword);
+        if (!d.vr().equals("SQ")) {
+            throw new IllegalArgumentException(keyword + " is not a sequence");
         }
-        l.put(s);
-        return s;
+        l.put(new DataSet.Element(d.tag(), "SQ", null, DataSet.list(items)));
     }
 
-    public static AttributeList item() {
-        return new AttributeList();
+    public static DataSet item() {
+        return new DataSet();
     }
 
     /** Code Sequence Macro item. */
-    public static AttributeList code(String value, String scheme, String meaning) {
-        AttributeList c = new AttributeList();
+    public static DataSet code(String value, String scheme, String meaning) {
+        DataSet c = new DataSet();
         put(c, "CodeValue", value);
         put(c, "CodingSchemeDesignator", scheme);
         put(c, "CodeMeaning", meaning);

@@ -6,7 +6,7 @@ import org.wsiarchive.converter.model.FrameSource;
 
 /**
  * Appends Pixel Data (and, for more than 4 GiB of frames, the Extended Offset Table) in Explicit VR Little Endian
- * after a header written by PixelMed. Frame lengths are taken first so the offset table precedes the frames; the
+ * after the header written by DataSet. Frame lengths are taken first so the offset table precedes the frames; the
  * frames themselves are streamed one at a time.
  */
 public final class PixelDataWriter {
@@ -61,10 +61,18 @@ public final class PixelDataWriter {
         for (int i = 0; i < n; i++) {
             long len = lengths[i];
             writeItemHeader(out, len + (len & 1));
-            counter.reset();
-            frames.copyFrame(i, counter);
-            if (counter.count != len) {
-                throw new IOException("frame " + i + ": source delivered " + counter.count + " bytes, expected " + len);
+            long delivered;
+            if (out instanceof org.wsiarchive.converter.tiff.ChannelOutput co) {
+                long before = co.position();
+                frames.copyFrame(i, co);
+                delivered = co.position() - before;
+            } else {
+                counter.reset();
+                frames.copyFrame(i, counter);
+                delivered = counter.count;
+            }
+            if (delivered != len) {
+                throw new IOException("frame " + i + ": source delivered " + delivered + " bytes, expected " + len);
             }
             if ((len & 1) != 0) {
                 out.write(0);

@@ -24,11 +24,13 @@ import java.util.Map;
  * @param iccProfile            ICC profile for colour images
  * @param sourceFormat          format name (for descriptions)
  * @param depthMicrons          imaged volume depth in µm
+ * @param opticalPaths          optical paths of the slide (the first one is referenced by every frame)
  */
 public record SeriesContext(String studyUid, String seriesUid, String frameOfReferenceUid, String dimensionOrgUid,
                             String containerIdentifier, String specimenIdentifier, String specimenUid,
                             String contentDate, String contentTime, String acquisitionDateTime,
                             Map<String, String> metadata, String manufacturer, String modelName, String deviceSerial,
                             String softwareVersions, double objectivePower, byte[] iccProfile, String sourceFormat,
-                            double depthMicrons, double imagedVolumeWidthMm, double imagedVolumeHeightMm) {
+                            double depthMicrons, double imagedVolumeWidthMm, double imagedVolumeHeightMm,
+                            java.util.List<org.wsiarchive.converter.model.OpticalPath> opticalPaths) {
 }

@@ -1,10 +1,6 @@
 package org.wsiarchive.converter.dicom;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomOutputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -14,7 +10,7 @@ import org.wsiarchive.converter.model.PixelEncoding;
 import org.wsiarchive.converter.model.SlideImage;
 
 /**
- * Writes one VL Whole Slide Microscopy Image instance: the header (everything but Pixel Data) through PixelMed as a
+ * Writes one VL Whole Slide Microscopy Image instance: the header (everything but Pixel Data) encoded by {@link DataSet} as a
  * Part 10 file, then the Pixel Data streamed by {@link PixelDataWriter}.
  */
 public final class WsiInstanceWriter {
@@ -34,53 +30,49 @@ public final class WsiInstanceWriter {
     public static Written write(Path file, SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel)
             throws IOException {
         String sopInstanceUid = Uids.newUid();
-        AttributeList list = header(image, ctx, instanceNumber, isBaseLevel, sopInstanceUid);
+        DataSet list = header(image, ctx, instanceNumber, isBaseLevel, sopInstanceUid);
         String ts = image.encoding().transferSyntaxUid();
         addFileMetaInformation(list, sopInstanceUid, ts);
-        try (OutputStream fos = Files.newOutputStream(file);
-             BufferedOutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
-            OutputStream shield = new FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
-            DicomOutputStream dout = new DicomOutputStream(shield, EXPLICIT_VR_LE, ts);
-            list.write(dout);
-            dout.flush();
+        try (org.wsiarchive.converter.tiff.ChannelOutput out = new org.wsiarchive.converter.tiff.ChannelOutput(
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE), 4 << 20)) {
+            list.writePart10(out);
             PixelDataWriter.Stats stats = image.encoding().encapsulated()
                     ? PixelDataWriter.writeEncapsulated(image.frames(), out)
                     : PixelDataWriter.writeNative(image.frames(), out);
             out.flush();
             return new Written(file, sopInstanceUid, stats);
-        } catch (DicomException e) {
-            throw new IOException("cannot write DICOM header: " + e.getMessage(), e);
         }
     }
 
     /**
-     * File meta information with our own implementation UID; the group length is computed here because PixelMed's
-     * writer switches to the data set transfer syntax after exactly that many bytes.
+     * File meta information with our own implementation UID (the group length is written by
+     * {@link DataSet#writePart10}).
      */
-    static void addFileMetaInformation(AttributeList list, String sopInstanceUid, String ts) {
+    static void addFileMetaInformation(DataSet list, String sopInstanceUid, String ts) {
         String[][] uiElements = {
                 {"MediaStorageSOPClassUID", VL_WSI_SOP_CLASS},
                 {"MediaStorageSOPInstanceUID", sopInstanceUid},
                 {"TransferSyntaxUID", ts},
                 {"ImplementationClassUID", Uids.IMPLEMENTATION_CLASS_UID},
                 {"ImplementationVersionName", Uids.IMPLEMENTATION_VERSION_NAME}};
-        long length = 12 + 2; // FileMetaInformationVersion OB 00\01
         Attrs.putBytes(list, "FileMetaInformationVersion", new byte[] {0, 1});
         for (String[] e : uiElements) {
             Attrs.put(list, e[0], e[1]);
-            length += 8 + e[1].length() + (e[1].length() & 1);
         }
-        Attrs.putInt(list, "FileMetaInformationGroupLength", length);
+    }
+
+    /** The optical path of an image: the one named by the image, else the slide's first. */
+    static org.wsiarchive.converter.model.OpticalPath opticalPath(SlideImage image, SeriesContext ctx) {
+        if (ctx.opticalPaths() == null || ctx.opticalPaths().isEmpty()) {
+            return org.wsiarchive.converter.model.OpticalPath.BRIGHTFIELD;
+        }
+        for (var p : ctx.opticalPaths()) {
+            if (p.identifier().equals(image.opticalPathId())) {
+                return p;
+            }
+        }
+        return ctx.opticalPaths().get(0);
     }
 
     static String[] imageType(SlideImage image, boolean isBaseLevel) {
@@ -94,9 +86,9 @@ public final class WsiInstanceWriter {
         };
     }
 
-    static AttributeList header(SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel,
+    static DataSet header(SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel,
                                 String sopInstanceUid) throws IOException {
-        AttributeList l = new AttributeList();
+        DataSet l = new DataSet();
         var md = ctx.metadata();
         boolean nonAscii = md.values().stream().anyMatch(v -> v.chars().anyMatch(c -> c > 127));
         if (nonAscii) {
@@ -153,7 +145,7 @@ public final class WsiInstanceWriter {
         if (md.containsKey("InstitutionalDepartmentName")) {
             Attrs.put(l, "InstitutionalDepartmentName", md.get("InstitutionalDepartmentName"));
         }
-        AttributeList contrib = Attrs.item();
+        DataSet contrib = Attrs.item();
         Attrs.seq(contrib, "PurposeOfReferenceCodeSequence", Attrs.code("109103", "DCM", "Modifying Equipment"));
         Attrs.put(contrib, "Manufacturer", "WSI Archive");
         Attrs.put(contrib, "ManufacturerModelName", CONVERTER_NAME);
@@ -182,6 +174,12 @@ public final class WsiInstanceWriter {
         Attrs.putInt(l, "HighBit", 7);
         Attrs.putInt(l, "PixelRepresentation", 0);
         Attrs.put(l, "NumberOfFrames", Integer.toString(image.frames().frameCount()));
+        if (!color) {
+            // Whole Slide Microscopy Image module: required for MONOCHROME2
+            Attrs.put(l, "PresentationLUTShape", "IDENTITY");
+            Attrs.putDs(l, "RescaleIntercept", 0);
+            Attrs.putDs(l, "RescaleSlope", 1);
+        }
         Attrs.put(l, "BurnedInAnnotation",
                 image.flavor() == ImageFlavor.LABEL || image.flavor() == ImageFlavor.OVERVIEW ? "YES" : "NO");
         Attrs.put(l, "SpecimenLabelInImage",
@@ -193,7 +191,7 @@ public final class WsiInstanceWriter {
         Attrs.putInt(l, "TotalPixelMatrixRows", image.height());
         Attrs.putInt(l, "TotalPixelMatrixFocalPlanes", 1);
         Attrs.putInt(l, "NumberOfOpticalPaths", 1);
-        AttributeList origin = Attrs.item();
+        DataSet origin = Attrs.item();
         Attrs.putDs(origin, "XOffsetInSlideCoordinateSystem", 0);
         Attrs.putDs(origin, "YOffsetInSlideCoordinateSystem", 0);
         Attrs.seq(l, "TotalPixelMatrixOriginSequence", origin);
@@ -230,39 +228,48 @@ public final class WsiInstanceWriter {
 
         // Multi-frame Dimension (TILED_FULL: the tile order is implicit)
         Attrs.put(l, "DimensionOrganizationType", "TILED_FULL");
-        AttributeList dimOrg = Attrs.item();
+        DataSet dimOrg = Attrs.item();
         Attrs.put(dimOrg, "DimensionOrganizationUID", ctx.dimensionOrgUid());
         Attrs.seq(l, "DimensionOrganizationSequence", dimOrg);
-        AttributeList dimCol = Attrs.item();
+        DataSet dimCol = Attrs.item();
         Attrs.put(dimCol, "DimensionOrganizationUID", ctx.dimensionOrgUid());
         Attrs.putTag(dimCol, "DimensionIndexPointer", "ColumnPositionInTotalImagePixelMatrix");
         Attrs.putTag(dimCol, "FunctionalGroupPointer", "PlanePositionSlideSequence");
-        AttributeList dimRow = Attrs.item();
+        DataSet dimRow = Attrs.item();
         Attrs.put(dimRow, "DimensionOrganizationUID", ctx.dimensionOrgUid());
         Attrs.putTag(dimRow, "DimensionIndexPointer", "RowPositionInTotalImagePixelMatrix");
         Attrs.putTag(dimRow, "FunctionalGroupPointer", "PlanePositionSlideSequence");
         Attrs.seq(l, "DimensionIndexSequence", dimCol, dimRow);
 
         // Shared Functional Groups
-        AttributeList shared = Attrs.item();
-        AttributeList pm = Attrs.item();
+        DataSet shared = Attrs.item();
+        DataSet pm = Attrs.item();
         Attrs.putDs(pm, "PixelSpacing", image.pixelSpacingYmm(), image.pixelSpacingXmm());
         Attrs.putDs(pm, "SliceThickness", ctx.depthMicrons() / 1000.0);
         Attrs.seq(shared, "PixelMeasuresSequence", pm);
-        AttributeList ft = Attrs.item();
+        DataSet ft = Attrs.item();
         Attrs.put(ft, "FrameType", imageType);
         Attrs.seq(shared, "WholeSlideMicroscopyImageFrameTypeSequence", ft);
-        AttributeList opi = Attrs.item();
-        Attrs.put(opi, "OpticalPathIdentifier", "1");
+        DataSet opi = Attrs.item();
+        Attrs.put(opi, "OpticalPathIdentifier", opticalPath(image, ctx).identifier());
         Attrs.seq(shared, "OpticalPathIdentificationSequence", opi);
         Attrs.seq(l, "SharedFunctionalGroupsSequence", shared);
 
-        // Optical Path
-        AttributeList op = Attrs.item();
-        Attrs.put(op, "OpticalPathIdentifier", "1");
-        Attrs.put(op, "OpticalPathDescription", "Brightfield");
-        Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111744", "DCM", "Brightfield illumination"));
-        Attrs.seq(op, "IlluminationColorCodeSequence", Attrs.code("414298005", "SCT", "Full Spectrum"));
+        // Optical Path (one per instance: the slide's first path; multi-channel sources will write one per channel)
+        org.wsiarchive.converter.model.OpticalPath path = opticalPath(image, ctx);
+        DataSet op = Attrs.item();
+        Attrs.put(op, "OpticalPathIdentifier", path.identifier());
+        Attrs.put(op, "OpticalPathDescription", path.description());
+        if (path.fluorescence()) {
+            Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111743", "DCM", "Epifluorescence illumination"));
+        } else {
+            Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111744", "DCM", "Brightfield illumination"));
+        }
+        if (!Double.isNaN(path.excitationNm())) {
+            Attrs.putFloat(op, "IlluminationWaveLength", path.excitationNm());
+        } else {
+            Attrs.seq(op, "IlluminationColorCodeSequence", Attrs.code("414298005", "SCT", "Full Spectrum"));
+        }
         if (color && ctx.iccProfile() != null) {
             Attrs.putBytes(op, "ICCProfile", ctx.iccProfile());
         }
@@ -283,14 +290,14 @@ public final class WsiInstanceWriter {
         // Specimen
         Attrs.put(l, "ContainerIdentifier", ctx.containerIdentifier());
         if (md.containsKey("IssuerOfTheContainerIdentifier")) {
-            AttributeList issuer = Attrs.item();
+            DataSet issuer = Attrs.item();
             Attrs.put(issuer, "LocalNamespaceEntityID", md.get("IssuerOfTheContainerIdentifier"));
             Attrs.seq(l, "IssuerOfTheContainerIdentifierSequence", issuer);
         } else {
             Attrs.seq(l, "IssuerOfTheContainerIdentifierSequence");
         }
         Attrs.seq(l, "ContainerTypeCodeSequence", Attrs.code("433466003", "SCT", "Microscope slide"));
-        AttributeList spec = Attrs.item();
+        DataSet spec = Attrs.item();
         Attrs.put(spec, "SpecimenIdentifier", ctx.specimenIdentifier());
         Attrs.put(spec, "SpecimenUID", ctx.specimenUid());
         Attrs.seq(spec, "IssuerOfTheSpecimenIdentifierSequence");

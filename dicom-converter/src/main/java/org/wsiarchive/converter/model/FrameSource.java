@@ -19,4 +19,11 @@ public interface FrameSource {
 
     /** True if frames are byte-for-byte copies of the source's compressed data (apart from merged JPEG tables). */
     boolean lossless();
+
+    /** One whole frame in memory (validation of single frames only). */
+    default byte[] frameBytes(int index) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream((int) frameLength(index));
+        copyFrame(index, b);
+        return b.toByteArray();
+    }
 }

@@ -22,11 +22,21 @@ import java.util.Map;
  * @param acquisitionDateTime DICOM DT of the scan, or null
  * @param properties        source properties (key/value pairs from the image description)
  * @param warnings          things the reader guessed or skipped
+ * @param opticalPaths      optical paths (one per channel; brightfield slides have one)
  */
 public record Slide(String format, List<SlideImage> levels, List<SlideImage> associated, double mppX, double mppY,
                     double objectivePower, byte[] iccProfile, String manufacturer, String modelName,
                     String deviceSerial, String acquisitionDateTime, Map<String, String> properties,
-                    List<String> warnings, Closeable resource) implements Closeable {
+                    List<String> warnings, Closeable resource, List<OpticalPath> opticalPaths) implements Closeable {
+
+    /** Brightfield slide with one optical path. */
+    public Slide(String format, List<SlideImage> levels, List<SlideImage> associated, double mppX, double mppY,
+                 double objectivePower, byte[] iccProfile, String manufacturer, String modelName,
+                 String deviceSerial, String acquisitionDateTime, Map<String, String> properties,
+                 List<String> warnings, Closeable resource) {
+        this(format, levels, associated, mppX, mppY, objectivePower, iccProfile, manufacturer, modelName, deviceSerial,
+                acquisitionDateTime, properties, warnings, resource, List.of(OpticalPath.BRIGHTFIELD));
+    }
 
     public SlideImage baseLevel() {
         return levels.get(0);

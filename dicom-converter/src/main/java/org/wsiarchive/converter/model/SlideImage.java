@@ -16,10 +16,20 @@ package org.wsiarchive.converter.model;
  * @param pixelSpacingYmm   row spacing in mm (vertical)
  * @param spacingEstimated  true when the spacing is a nominal estimate, not a calibration
  * @param note              free text on how the frames were produced (for the summary)
+ * @param opticalPathId     identifier of the slide's optical path this image belongs to (null: the first one)
  */
 public record SlideImage(ImageFlavor flavor, int width, int height, int tileWidth, int tileHeight,
                          int samplesPerPixel, String photometric, PixelEncoding encoding, FrameSource frames,
-                         double pixelSpacingXmm, double pixelSpacingYmm, boolean spacingEstimated, String note) {
+                         double pixelSpacingXmm, double pixelSpacingYmm, boolean spacingEstimated, String note,
+                         String opticalPathId) {
+
+    /** An image of the slide's first (or only) optical path. */
+    public SlideImage(ImageFlavor flavor, int width, int height, int tileWidth, int tileHeight, int samplesPerPixel,
+                      String photometric, PixelEncoding encoding, FrameSource frames, double pixelSpacingXmm,
+                      double pixelSpacingYmm, boolean spacingEstimated, String note) {
+        this(flavor, width, height, tileWidth, tileHeight, samplesPerPixel, photometric, encoding, frames,
+                pixelSpacingXmm, pixelSpacingYmm, spacingEstimated, note, null);
+    }
 
     public int tilesAcross() {
         return (width + tileWidth - 1) / tileWidth;
@@ -31,6 +41,6 @@ public record SlideImage(ImageFlavor flavor, int width, int height, int tileWidt
 
     public SlideImage withSpacing(double xmm, double ymm, boolean estimated) {
         return new SlideImage(flavor, width, height, tileWidth, tileHeight, samplesPerPixel, photometric, encoding,
-                frames, xmm, ymm, estimated, note);
+                frames, xmm, ymm, estimated, note, opticalPathId);
     }
 }

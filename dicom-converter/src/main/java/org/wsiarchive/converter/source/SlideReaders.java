@@ -14,7 +14,8 @@ public final class SlideReaders {
     private SlideReaders() {
     }
 
-    private static final List<SlideReader> TIFF_READERS = List.of(new AperioSvsReader(), new GenericTiffReader());
+    private static final List<SlideReader> TIFF_READERS = List.of(new AperioSvsReader(), new NdpiReader(), new QptiffReader(), new OmeTiffReader(),
+            new GenericTiffReader());
 
     public static String supportedFormats() {
         return TIFF_READERS.stream().map(SlideReader::formatName).collect(Collectors.joining("; "));

@@ -114,7 +114,9 @@ public final class TiffImages {
             return "MONOCHROME2";
         }
         if (tiffPhotometric == TiffTags.PHOTOMETRIC_YCBCR) {
-            return fi.subsampled() ? "YBR_FULL_422" : "YBR_FULL";
+            // The VL WSI IOD allows no YBR_FULL (only MONOCHROME2, RGB, YBR_FULL_422, YBR_ICT, YBR_RCT): 4:4:4 YCbCr
+            // JPEG is labelled YBR_FULL_422 too; the SOF sampling factors say how the stream is really sampled.
+            return "YBR_FULL_422";
         }
         return "RGB";
     }
@@ -204,12 +206,40 @@ public final class TiffImages {
         ImageReader r = it.next();
         try (ImageInputStream in = ImageIO.createImageInputStream(d.file().path().toFile())) {
             r.setInput(in);
-            return r.read(d.index());
+            if (d.chainIndex() < 0) {
+                throw new SourceException("TIFF directory " + d.index() + " is a SubIFD, which the JDK TIFF reader cannot decode");
+            }
+            return r.read(d.chainIndex());
         } catch (IOException | RuntimeException e) {
             throw new SourceException("cannot decode TIFF directory " + d.index() + ": " + e.getMessage(), e);
         } finally {
             r.dispose();
         }
+    }
+
+    /** Decodes an 8-bit unsigned single-sample directory (any compression the JDK plugin reads) into w*h bytes. */
+    public static byte[] decodeGray(TiffDirectory d) throws IOException {
+        if (d.samplesPerPixel() != 1 || d.bitsPerSample() != 8 || d.longValue(TiffTags.SAMPLE_FORMAT, 1) != 1) {
+            throw new SourceException("TIFF directory " + d.index() + ": only 8-bit unsigned single-channel planes are "
+                    + "supported (found " + d.samplesPerPixel() + " samples of " + d.bitsPerSample() + " bits, sample format "
+                    + d.longValue(TiffTags.SAMPLE_FORMAT, 1) + ")");
+        }
+        int w = d.width();
+        int h = d.height();
+        if ((long) w * h > 256L << 20) {
+            throw new SourceException("TIFF directory " + d.index() + " is too large to decode in memory (" + w + "x" + h + ")");
+        }
+        BufferedImage img = decodeDirectory(d);
+        java.awt.image.Raster r = img.getRaster();
+        byte[] out = new byte[w * h];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (byte) row[x];
+            }
+        }
+        return out;
     }
 
     /** Decodes one complete JPEG frame with the JDK's JPEG reader (used to check that tile data is readable). */

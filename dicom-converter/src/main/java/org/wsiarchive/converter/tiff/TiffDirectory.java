@@ -24,15 +24,26 @@ public final class TiffDirectory {
     private final long offset;
     private final Map<Integer, Entry> entries;
 
-    TiffDirectory(TiffFile file, int index, long offset, Map<Integer, Entry> entries) {
+    private final int chainIndex;
+
+    TiffDirectory(TiffFile file, int index, int chainIndex, long offset, Map<Integer, Entry> entries) {
         this.file = file;
         this.index = index;
+        this.chainIndex = chainIndex;
         this.offset = offset;
         this.entries = Collections.unmodifiableMap(new TreeMap<>(entries));
     }
 
     public int index() {
         return index;
+    }
+
+    /**
+     * Position in the main IFD chain (what other TIFF readers, e.g. the JDK plugin and OME-XML's TiffData IFD,
+     * count), or -1 for a directory reached through SubIFDs.
+     */
+    public int chainIndex() {
+        return chainIndex;
     }
 
     public long offset() {

@@ -31,6 +31,7 @@ public final class TiffFile implements Closeable {
     private final ByteOrder order;
     private final boolean bigTiff;
     private final List<TiffDirectory> directories = new ArrayList<>();
+    private int mainChainCount;
 
     private TiffFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
@@ -128,7 +129,7 @@ public final class TiffFile implements Closeable {
                     entries.put(tag, new TiffDirectory.Entry(tag, type, count, vo, null));
                 }
             }
-            TiffDirectory dir = new TiffDirectory(this, directories.size(), offset, entries);
+            TiffDirectory dir = new TiffDirectory(this, directories.size(), followSubIfds ? mainChainCount++ : -1, offset, entries);
             directories.add(dir);
             long next = bigTiff ? tb.getLong((int) n * entrySize) : tb.getInt((int) n * entrySize) & 0xFFFFFFFFL;
             if (followSubIfds && dir.has(TiffTags.SUB_IFDS)) {
@@ -185,12 +186,21 @@ public final class TiffFile implements Closeable {
         return buf.array();
     }
 
-    /** Copies a byte range of the file to {@code out} through a small buffer (bounded memory). */
+    private static final ThreadLocal<ByteBuffer> COPY_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
+
+    /**
+     * Copies a byte range of the file to {@code out}: straight into the buffer of a {@link ChannelOutput}, otherwise
+     * through a reused 64 KiB buffer (bounded memory, no allocation per call).
+     */
     public void copyRange(long position, long length, OutputStream out) throws IOException {
         if (position < 0 || position + length > size) {
             throw new TiffFormatException("range of " + length + " bytes at " + position + " beyond the end of the file");
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(1, length)));
+        if (out instanceof ChannelOutput co) {
+            co.copyFrom(channel, position, length);
+            return;
+        }
+        ByteBuffer buf = COPY_BUFFER.get();
         long done = 0;
         while (done < length) {
             buf.clear();
