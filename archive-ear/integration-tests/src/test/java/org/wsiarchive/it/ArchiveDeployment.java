@@ -11,7 +11,9 @@ import java.util.stream.Stream;
 /** The EAR as built by archive-ear/ear, deployed unchanged, and the shared test data. */
 final class ArchiveDeployment {
 
-    static final String BASE = "http://localhost:8080/dicom-web";
+    /** HTTP port offset of the test server (it.port.offset), so checkouts can test side by side. */
+    static final int PORT_OFFSET = Integer.getInteger("it.port.offset", 0);
+    static final String BASE = "http://localhost:" + (8080 + PORT_OFFSET) + "/dicom-web";
 
     private ArchiveDeployment() {}
 

@@ -27,6 +27,8 @@ public class ItEnvironment implements LauncherSessionListener {
         if (System.getProperty("it.work.dir") == null) {
             return; // not the failsafe run (e.g. an IDE running a single unit test)
         }
+        // Arquillian reads the management port from this property (arquillian.xml)
+        System.setProperty("it.management.port", String.valueOf(9990 + Integer.getInteger("it.port.offset", 0)));
         try {
             Path work = workDir();
             deleteRecursively(work);

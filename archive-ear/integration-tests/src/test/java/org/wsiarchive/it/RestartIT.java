@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class RestartIT {
 
-    private static final int PORT_OFFSET = 200;
+    private static final int PORT_OFFSET = ArchiveDeployment.PORT_OFFSET + 200;
     private static final String BASE = "http://localhost:" + (8080 + PORT_OFFSET) + "/dicom-web";
     private Process archive;
 
