@@ -1,98 +1,123 @@
 package org.wsiarchive.converter.dicom;
 
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.AttributeTagAttribute;
+import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.DateAttribute;
+import com.pixelmed.dicom.DateTimeAttribute;
+import com.pixelmed.dicom.DecimalStringAttribute;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.FloatSingleAttribute;
+import com.pixelmed.dicom.IntegerStringAttribute;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.LongTextAttribute;
+import com.pixelmed.dicom.OtherByteAttribute;
+import com.pixelmed.dicom.PersonNameAttribute;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.ShortStringAttribute;
+import com.pixelmed.dicom.ShortTextAttribute;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.TimeAttribute;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
+import com.pixelmed.dicom.UnlimitedTextAttribute;
+import com.pixelmed.dicom.UnsignedLongAttribute;
+import com.pixelmed.dicom.UnsignedShortAttribute;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
-/** Small helpers to build {@link DataSet}s by keyword, encoding values for their VR (Explicit VR Little Endian). */
+/**
+ * Small helpers to build PixelMed {@link AttributeList}s: one method per value representation, each creating the
+ * matching PixelMed attribute class for a tag (TagFromName constants or {@link WsiTags}). The VR is chosen by the
+ * caller, so building a header needs no dictionary look-up. Text values (SH, LO, PN, ST, LT, UT) are encoded as
+ * UTF-8 (ISO_IR 192, declared by the writer when a value is not ASCII; ASCII text encodes the same either way).
+ */
 public final class Attrs {
     private Attrs() {
     }
 
-    public static boolean isKnownKeyword(String keyword) {
-        return Dictionary.contains(keyword);
-    }
+    private static final SpecificCharacterSet UTF8 = new SpecificCharacterSet(new String[] {"ISO_IR 192"});
 
-    /** Sets a string-valued attribute (any VR that takes strings); no values = empty (type 2). */
-    public static void put(DataSet l, String keyword, String... values) {
-        Dictionary.Entry d = Dictionary.get(keyword);
-        StringBuilder sb = new StringBuilder();
-        boolean first = true;
-        for (String v : values) {
-            if (v == null) {
-                continue;
-            }
-            if (!first) {
-                sb.append('\\');
-            }
-            sb.append(v);
-            first = false;
-        }
-        byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
-        if ((b.length & 1) != 0) {
-            byte[] p = java.util.Arrays.copyOf(b, b.length + 1);
-            p[b.length] = d.vr().equals("UI") ? 0 : (byte) ' ';
-            b = p;
-        }
-        l.put(new DataSet.Element(d.tag(), d.vr(), b, null));
-    }
-
-    public static void putInt(DataSet l, String keyword, long... values) {
-        Dictionary.Entry d = Dictionary.get(keyword);
-        switch (d.vr()) {
-            case "US", "SS" -> {
-                ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                for (long v : values) {
-                    b.putShort((short) v);
+    private static void strings(AttributeList l, Attribute a, String... values) {
+        try {
+            for (String v : values) {
+                if (v != null) {
+                    a.addValue(v);
                 }
-                l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
             }
-            case "UL", "SL" -> {
-                ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                for (long v : values) {
-                    b.putInt((int) v);
-                }
-                l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
-            }
-            default -> {
-                String[] s = new String[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    s[i] = Long.toString(values[i]);
-                }
-                put(l, keyword, s);
-            }
+        } catch (DicomException e) {
+            throw new IllegalArgumentException(a.getTag() + ": " + e.getMessage(), e);
         }
+        l.put(a);
     }
 
-    public static void putFloat(DataSet l, String keyword, double... values) {
-        Dictionary.Entry d = Dictionary.get(keyword);
-        ByteBuffer b;
-        if (d.vr().equals("FL")) {
-            b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (double v : values) {
-                b.putFloat((float) v);
-            }
-        } else if (d.vr().equals("FD")) {
-            b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (double v : values) {
-                b.putDouble(v);
-            }
-        } else {
-            putDs(l, keyword, values);
-            return;
-        }
-        l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
+    /** UI; no values = empty (type 2) for this and the other string VRs. */
+    public static void ui(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new UniqueIdentifierAttribute(t), values);
     }
 
-    /** Decimal string values, formatted to fit the 16-character DS limit. */
-    public static void putDs(DataSet l, String keyword, double... values) {
+    public static void cs(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new CodeStringAttribute(t), values);
+    }
+
+    public static void sh(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new ShortStringAttribute(t, UTF8), values);
+    }
+
+    public static void lo(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new LongStringAttribute(t, UTF8), values);
+    }
+
+    public static void pn(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new PersonNameAttribute(t, UTF8), values);
+    }
+
+    public static void st(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new ShortTextAttribute(t, UTF8), values);
+    }
+
+    public static void lt(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new LongTextAttribute(t, UTF8), values);
+    }
+
+    public static void ut(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new UnlimitedTextAttribute(t, UTF8), values);
+    }
+
+    public static void da(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new DateAttribute(t), values);
+    }
+
+    public static void tm(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new TimeAttribute(t), values);
+    }
+
+    public static void dt(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new DateTimeAttribute(t), values);
+    }
+
+    /** IS, written as the decimal integer. */
+    public static void is(AttributeList l, AttributeTag t, long... values) {
+        String[] s = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            s[i] = Long.toString(values[i]);
+        }
+        strings(l, new IntegerStringAttribute(t), s);
+    }
+
+    /** IS given as text (e.g. a metadata value already validated as an integer string). */
+    public static void is(AttributeList l, AttributeTag t, String... values) {
+        strings(l, new IntegerStringAttribute(t), values);
+    }
+
+    /** DS, each value formatted by {@link #ds(double)} to fit the 16-character limit. */
+    public static void ds(AttributeList l, AttributeTag t, double... values) {
         String[] s = new String[values.length];
         for (int i = 0; i < values.length; i++) {
             s[i] = ds(values[i]);
         }
-        put(l, keyword, s);
+        strings(l, new DecimalStringAttribute(t), s);
     }
 
     public static String ds(double v) {
@@ -111,40 +136,83 @@ public final class Attrs {
         throw new IllegalArgumentException("cannot format " + v + " as DS");
     }
 
-    public static void putBytes(DataSet l, String keyword, byte[] value) {
-        Dictionary.Entry d = Dictionary.get(keyword);
-        byte[] b = (value.length & 1) != 0 ? java.util.Arrays.copyOf(value, value.length + 1) : value.clone();
-        l.put(new DataSet.Element(d.tag(), d.vr(), b, null));
+    public static void us(AttributeList l, AttributeTag t, int... values) {
+        Attribute a = new UnsignedShortAttribute(t);
+        try {
+            for (int v : values) {
+                a.addValue(v);
+            }
+        } catch (DicomException e) {
+            throw new IllegalArgumentException(t + ": " + e.getMessage(), e);
+        }
+        l.put(a);
     }
 
-    /** AT value: the tag of another keyword. */
-    public static void putTag(DataSet l, String keyword, String valueKeyword) {
-        Dictionary.Entry d = Dictionary.get(keyword);
-        int t = Dictionary.get(valueKeyword).tag();
-        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) (t >>> 16)).putShort((short) t);
-        l.put(new DataSet.Element(d.tag(), d.vr(), b.array(), null));
+    public static void ul(AttributeList l, AttributeTag t, long... values) {
+        Attribute a = new UnsignedLongAttribute(t);
+        try {
+            for (long v : values) {
+                a.addValue(v);
+            }
+        } catch (DicomException e) {
+            throw new IllegalArgumentException(t + ": " + e.getMessage(), e);
+        }
+        l.put(a);
+    }
+
+    public static void fl(AttributeList l, AttributeTag t, double... values) {
+        Attribute a = new FloatSingleAttribute(t);
+        try {
+            for (double v : values) {
+                a.addValue((float) v);
+            }
+        } catch (DicomException e) {
+            throw new IllegalArgumentException(t + ": " + e.getMessage(), e);
+        }
+        l.put(a);
+    }
+
+    public static void ob(AttributeList l, AttributeTag t, byte[] value) {
+        OtherByteAttribute a = new OtherByteAttribute(t);
+        try {
+            a.setValues(value);
+        } catch (DicomException e) {
+            throw new IllegalArgumentException(t + ": " + e.getMessage(), e);
+        }
+        l.put(a);
+    }
+
+    /** AT: the tag of another attribute. */
+    public static void at(AttributeList l, AttributeTag t, AttributeTag value) {
+        AttributeTagAttribute a = new AttributeTagAttribute(t);
+        try {
+            a.addValue(value);
+        } catch (DicomException e) {
+            throw new IllegalArgumentException(t + ": " + e.getMessage(), e);
+        }
+        l.put(a);
     }
 
     /** Sequence with the given items (none = empty sequence, for type 2). */
-    public static void seq(DataSet l, String keyword, DataSet... items) {
-        Dictionary.Entry d = Dictionary.get(keyword);
-        if (!d.vr().equals("SQ")) {
-            throw new IllegalArgumentException(keyword + " is not a sequence");
+    public static SequenceAttribute seq(AttributeList l, AttributeTag t, AttributeList... items) {
+        SequenceAttribute s = new SequenceAttribute(t);
+        for (AttributeList item : items) {
+            s.addItem(item);
         }
-        l.put(new DataSet.Element(d.tag(), "SQ", null, DataSet.list(items)));
+        l.put(s);
+        return s;
     }
 
-    public static DataSet item() {
-        return new DataSet();
+    public static AttributeList item() {
+        return new AttributeList();
     }
 
     /** Code Sequence Macro item. */
-    public static DataSet code(String value, String scheme, String meaning) {
-        DataSet c = new DataSet();
-        put(c, "CodeValue", value);
-        put(c, "CodingSchemeDesignator", scheme);
-        put(c, "CodeMeaning", meaning);
+    public static AttributeList code(String value, String scheme, String meaning) {
+        AttributeList c = new AttributeList();
+        sh(c, com.pixelmed.dicom.TagFromName.CodeValue, value);
+        sh(c, com.pixelmed.dicom.TagFromName.CodingSchemeDesignator, scheme);
+        lo(c, com.pixelmed.dicom.TagFromName.CodeMeaning, meaning);
         return c;
     }
 }

@@ -6,7 +6,7 @@ import org.wsiarchive.converter.model.FrameSource;
 
 /**
  * Appends Pixel Data (and, for more than 4 GiB of frames, the Extended Offset Table) in Explicit VR Little Endian
- * after the header written by DataSet. Frame lengths are taken first so the offset table precedes the frames; the
+ * after the header written by PixelMed. Frame lengths are taken first so the offset table precedes the frames; the
  * frames themselves are streamed one at a time.
  */
 public final class PixelDataWriter {

@@ -1,17 +1,24 @@
 package org.wsiarchive.converter.dicom;
 
-import java.io.BufferedOutputStream;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomOutputStream;
+import com.pixelmed.dicom.TagFromName;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.wsiarchive.converter.model.ImageFlavor;
 import org.wsiarchive.converter.model.PixelEncoding;
 import org.wsiarchive.converter.model.SlideImage;
+import org.wsiarchive.converter.tiff.ChannelOutput;
 
 /**
- * Writes one VL Whole Slide Microscopy Image instance: the header (everything but Pixel Data) encoded by {@link DataSet} as a
- * Part 10 file, then the Pixel Data streamed by {@link PixelDataWriter}.
+ * Writes one VL Whole Slide Microscopy Image instance: the header (everything but Pixel Data) as a PixelMed
+ * {@link AttributeList} written by PixelMed's {@link DicomOutputStream} as a Part 10 file (meta header + Explicit VR
+ * Little Endian data set), then the Pixel Data streamed by {@link PixelDataWriter} into the same output.
  */
 public final class WsiInstanceWriter {
 
@@ -30,36 +37,59 @@ public final class WsiInstanceWriter {
     public static Written write(Path file, SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel)
             throws IOException {
         String sopInstanceUid = Uids.newUid();
-        DataSet list = header(image, ctx, instanceNumber, isBaseLevel, sopInstanceUid);
+        AttributeList list = header(image, ctx, instanceNumber, isBaseLevel, sopInstanceUid);
         String ts = image.encoding().transferSyntaxUid();
         addFileMetaInformation(list, sopInstanceUid, ts);
-        try (org.wsiarchive.converter.tiff.ChannelOutput out = new org.wsiarchive.converter.tiff.ChannelOutput(
-                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-                        java.nio.file.StandardOpenOption.WRITE), 4 << 20)) {
-            list.writePart10(out);
+        try (ChannelOutput out = new ChannelOutput(
+                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 4 << 20)) {
+            // PixelMed writes the header into our buffered channel output; the shield passes array writes through in
+            // one piece and keeps PixelMed from flushing or closing it, so Pixel Data follows in the same buffer.
+            OutputStream shield = new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            DicomOutputStream dout = new DicomOutputStream(shield, EXPLICIT_VR_LE, ts);
+            list.write(dout);
+            dout.flush();
             PixelDataWriter.Stats stats = image.encoding().encapsulated()
                     ? PixelDataWriter.writeEncapsulated(image.frames(), out)
                     : PixelDataWriter.writeNative(image.frames(), out);
             out.flush();
             return new Written(file, sopInstanceUid, stats);
+        } catch (DicomException e) {
+            throw new IOException("cannot write DICOM header: " + e.getMessage(), e);
         }
     }
 
     /**
-     * File meta information with our own implementation UID (the group length is written by
-     * {@link DataSet#writePart10}).
+     * File meta information with our own implementation UID; the group length is computed here because PixelMed's
+     * writer switches to the data set transfer syntax after exactly that many bytes.
      */
-    static void addFileMetaInformation(DataSet list, String sopInstanceUid, String ts) {
-        String[][] uiElements = {
-                {"MediaStorageSOPClassUID", VL_WSI_SOP_CLASS},
-                {"MediaStorageSOPInstanceUID", sopInstanceUid},
-                {"TransferSyntaxUID", ts},
-                {"ImplementationClassUID", Uids.IMPLEMENTATION_CLASS_UID},
-                {"ImplementationVersionName", Uids.IMPLEMENTATION_VERSION_NAME}};
-        Attrs.putBytes(list, "FileMetaInformationVersion", new byte[] {0, 1});
-        for (String[] e : uiElements) {
-            Attrs.put(list, e[0], e[1]);
+    static void addFileMetaInformation(AttributeList list, String sopInstanceUid, String ts) {
+        String[] uids = {VL_WSI_SOP_CLASS, sopInstanceUid, ts, Uids.IMPLEMENTATION_CLASS_UID};
+        long length = 12 + 2; // FileMetaInformationVersion OB 00\01
+        Attrs.ob(list, TagFromName.FileMetaInformationVersion, new byte[] {0, 1});
+        Attrs.ui(list, TagFromName.MediaStorageSOPClassUID, uids[0]);
+        Attrs.ui(list, TagFromName.MediaStorageSOPInstanceUID, uids[1]);
+        Attrs.ui(list, TagFromName.TransferSyntaxUID, uids[2]);
+        Attrs.ui(list, TagFromName.ImplementationClassUID, uids[3]);
+        for (String u : uids) {
+            length += 8 + u.length() + (u.length() & 1);
         }
+        String version = Uids.IMPLEMENTATION_VERSION_NAME;
+        Attrs.sh(list, TagFromName.ImplementationVersionName, version);
+        length += 8 + version.length() + (version.length() & 1);
+        Attrs.ul(list, TagFromName.FileMetaInformationGroupLength, length);
     }
 
     /** The optical path of an image: the one named by the image, else the slide's first. */
@@ -86,125 +116,125 @@ public final class WsiInstanceWriter {
         };
     }
 
-    static DataSet header(SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel,
+    static AttributeList header(SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel,
                                 String sopInstanceUid) throws IOException {
-        DataSet l = new DataSet();
+        AttributeList l = new AttributeList();
         var md = ctx.metadata();
         boolean nonAscii = md.values().stream().anyMatch(v -> v.chars().anyMatch(c -> c > 127));
         if (nonAscii) {
-            Attrs.put(l, "SpecificCharacterSet", "ISO_IR 192");
+            Attrs.cs(l, TagFromName.SpecificCharacterSet, "ISO_IR 192");
         }
         String[] imageType = imageType(image, isBaseLevel);
 
         // SOP Common
-        Attrs.put(l, "SOPClassUID", VL_WSI_SOP_CLASS);
-        Attrs.put(l, "SOPInstanceUID", sopInstanceUid);
-        Attrs.put(l, "InstanceCreationDate", ctx.contentDate());
-        Attrs.put(l, "InstanceCreationTime", ctx.contentTime());
+        Attrs.ui(l, TagFromName.SOPClassUID, VL_WSI_SOP_CLASS);
+        Attrs.ui(l, TagFromName.SOPInstanceUID, sopInstanceUid);
+        Attrs.da(l, TagFromName.InstanceCreationDate, ctx.contentDate());
+        Attrs.tm(l, TagFromName.InstanceCreationTime, ctx.contentTime());
 
         // Patient
-        Attrs.put(l, "PatientName", md.getOrDefault("PatientName", ""));
-        Attrs.put(l, "PatientID", md.getOrDefault("PatientID", ""));
+        Attrs.pn(l, TagFromName.PatientName, md.getOrDefault("PatientName", ""));
+        Attrs.lo(l, TagFromName.PatientID, md.getOrDefault("PatientID", ""));
         if (md.containsKey("IssuerOfPatientID")) {
-            Attrs.put(l, "IssuerOfPatientID", md.get("IssuerOfPatientID"));
+            Attrs.lo(l, TagFromName.IssuerOfPatientID, md.get("IssuerOfPatientID"));
         }
-        Attrs.put(l, "PatientBirthDate", md.getOrDefault("PatientBirthDate", ""));
-        Attrs.put(l, "PatientSex", md.getOrDefault("PatientSex", ""));
+        Attrs.da(l, TagFromName.PatientBirthDate, md.getOrDefault("PatientBirthDate", ""));
+        Attrs.cs(l, TagFromName.PatientSex, md.getOrDefault("PatientSex", ""));
 
         // General Study
-        Attrs.put(l, "StudyInstanceUID", ctx.studyUid());
+        Attrs.ui(l, TagFromName.StudyInstanceUID, ctx.studyUid());
         String acqDate = ctx.acquisitionDateTime().substring(0, 8);
         String acqTime = ctx.acquisitionDateTime().length() > 8 ? ctx.acquisitionDateTime().substring(8) : "";
-        Attrs.put(l, "StudyDate", md.getOrDefault("StudyDate", acqDate));
-        Attrs.put(l, "StudyTime", md.getOrDefault("StudyTime", acqTime));
-        Attrs.put(l, "ReferringPhysicianName", md.getOrDefault("ReferringPhysicianName", ""));
-        Attrs.put(l, "StudyID", md.getOrDefault("StudyID", ""));
-        Attrs.put(l, "AccessionNumber", md.getOrDefault("AccessionNumber", ""));
+        Attrs.da(l, TagFromName.StudyDate, md.getOrDefault("StudyDate", acqDate));
+        Attrs.tm(l, TagFromName.StudyTime, md.getOrDefault("StudyTime", acqTime));
+        Attrs.pn(l, TagFromName.ReferringPhysicianName, md.getOrDefault("ReferringPhysicianName", ""));
+        Attrs.sh(l, TagFromName.StudyID, md.getOrDefault("StudyID", ""));
+        Attrs.sh(l, TagFromName.AccessionNumber, md.getOrDefault("AccessionNumber", ""));
         if (md.containsKey("StudyDescription")) {
-            Attrs.put(l, "StudyDescription", md.get("StudyDescription"));
+            Attrs.lo(l, TagFromName.StudyDescription, md.get("StudyDescription"));
         }
 
         // General Series + Whole Slide Microscopy Series
-        Attrs.put(l, "Modality", "SM");
-        Attrs.put(l, "SeriesInstanceUID", ctx.seriesUid());
-        Attrs.put(l, "SeriesNumber", md.getOrDefault("SeriesNumber", "1"));
-        Attrs.put(l, "SeriesDescription", md.getOrDefault("SeriesDescription", "Converted from " + ctx.sourceFormat()));
+        Attrs.cs(l, TagFromName.Modality, "SM");
+        Attrs.ui(l, TagFromName.SeriesInstanceUID, ctx.seriesUid());
+        Attrs.is(l, TagFromName.SeriesNumber, md.getOrDefault("SeriesNumber", "1"));
+        Attrs.lo(l, TagFromName.SeriesDescription, md.getOrDefault("SeriesDescription", "Converted from " + ctx.sourceFormat()));
 
         // Frame of Reference
-        Attrs.put(l, "FrameOfReferenceUID", ctx.frameOfReferenceUid());
-        Attrs.put(l, "PositionReferenceIndicator", "SLIDE_CORNER");
+        Attrs.ui(l, TagFromName.FrameOfReferenceUID, ctx.frameOfReferenceUid());
+        Attrs.lo(l, TagFromName.PositionReferenceIndicator, "SLIDE_CORNER");
 
         // General / Enhanced General Equipment
-        Attrs.put(l, "Manufacturer", ctx.manufacturer());
-        Attrs.put(l, "ManufacturerModelName", ctx.modelName());
-        Attrs.put(l, "DeviceSerialNumber", ctx.deviceSerial());
-        Attrs.put(l, "SoftwareVersions", ctx.softwareVersions());
+        Attrs.lo(l, TagFromName.Manufacturer, ctx.manufacturer());
+        Attrs.lo(l, TagFromName.ManufacturerModelName, ctx.modelName());
+        Attrs.lo(l, TagFromName.DeviceSerialNumber, ctx.deviceSerial());
+        Attrs.lo(l, TagFromName.SoftwareVersions, ctx.softwareVersions());
         if (md.containsKey("InstitutionName")) {
-            Attrs.put(l, "InstitutionName", md.get("InstitutionName"));
+            Attrs.lo(l, TagFromName.InstitutionName, md.get("InstitutionName"));
         }
         if (md.containsKey("InstitutionalDepartmentName")) {
-            Attrs.put(l, "InstitutionalDepartmentName", md.get("InstitutionalDepartmentName"));
+            Attrs.lo(l, TagFromName.InstitutionalDepartmentName, md.get("InstitutionalDepartmentName"));
         }
-        DataSet contrib = Attrs.item();
-        Attrs.seq(contrib, "PurposeOfReferenceCodeSequence", Attrs.code("109103", "DCM", "Modifying Equipment"));
-        Attrs.put(contrib, "Manufacturer", "WSI Archive");
-        Attrs.put(contrib, "ManufacturerModelName", CONVERTER_NAME);
-        Attrs.put(contrib, "SoftwareVersions", CONVERTER_VERSION);
-        Attrs.put(contrib, "ContributionDateTime", ctx.contentDate() + ctx.contentTime());
-        Attrs.put(contrib, "ContributionDescription", "Converted from " + ctx.sourceFormat()
+        AttributeList contrib = Attrs.item();
+        Attrs.seq(contrib, TagFromName.PurposeOfReferenceCodeSequence, Attrs.code("109103", "DCM", "Modifying Equipment"));
+        Attrs.lo(contrib, TagFromName.Manufacturer, "WSI Archive");
+        Attrs.lo(contrib, TagFromName.ManufacturerModelName, CONVERTER_NAME);
+        Attrs.lo(contrib, TagFromName.SoftwareVersions, CONVERTER_VERSION);
+        Attrs.dt(contrib, WsiTags.ContributionDateTime, ctx.contentDate() + ctx.contentTime());
+        Attrs.st(contrib, TagFromName.ContributionDescription, "Converted from " + ctx.sourceFormat()
                 + (image.frames().lossless() ? "; compressed data copied without re-encoding" : "; decoded, stored uncompressed"));
-        Attrs.seq(l, "ContributingEquipmentSequence", contrib);
+        Attrs.seq(l, TagFromName.ContributingEquipmentSequence, contrib);
 
         // General Image / Image Pixel / Multi-frame / Whole Slide Microscopy Image
-        Attrs.putInt(l, "InstanceNumber", instanceNumber);
-        Attrs.put(l, "ContentDate", ctx.contentDate());
-        Attrs.put(l, "ContentTime", ctx.contentTime());
-        Attrs.put(l, "AcquisitionDateTime", ctx.acquisitionDateTime());
-        Attrs.put(l, "ImageType", imageType);
+        Attrs.is(l, TagFromName.InstanceNumber, instanceNumber);
+        Attrs.da(l, TagFromName.ContentDate, ctx.contentDate());
+        Attrs.tm(l, TagFromName.ContentTime, ctx.contentTime());
+        Attrs.dt(l, TagFromName.AcquisitionDateTime, ctx.acquisitionDateTime());
+        Attrs.cs(l, TagFromName.ImageType, imageType);
         boolean color = image.samplesPerPixel() == 3;
-        Attrs.putInt(l, "SamplesPerPixel", image.samplesPerPixel());
-        Attrs.put(l, "PhotometricInterpretation", image.photometric());
+        Attrs.us(l, TagFromName.SamplesPerPixel, image.samplesPerPixel());
+        Attrs.cs(l, TagFromName.PhotometricInterpretation, image.photometric());
         if (color) {
-            Attrs.putInt(l, "PlanarConfiguration", 0);
+            Attrs.us(l, TagFromName.PlanarConfiguration, 0);
         }
-        Attrs.putInt(l, "Rows", image.tileHeight());
-        Attrs.putInt(l, "Columns", image.tileWidth());
-        Attrs.putInt(l, "BitsAllocated", 8);
-        Attrs.putInt(l, "BitsStored", 8);
-        Attrs.putInt(l, "HighBit", 7);
-        Attrs.putInt(l, "PixelRepresentation", 0);
-        Attrs.put(l, "NumberOfFrames", Integer.toString(image.frames().frameCount()));
+        Attrs.us(l, TagFromName.Rows, image.tileHeight());
+        Attrs.us(l, TagFromName.Columns, image.tileWidth());
+        Attrs.us(l, TagFromName.BitsAllocated, 8);
+        Attrs.us(l, TagFromName.BitsStored, 8);
+        Attrs.us(l, TagFromName.HighBit, 7);
+        Attrs.us(l, TagFromName.PixelRepresentation, 0);
+        Attrs.is(l, TagFromName.NumberOfFrames, Integer.toString(image.frames().frameCount()));
         if (!color) {
             // Whole Slide Microscopy Image module: required for MONOCHROME2
-            Attrs.put(l, "PresentationLUTShape", "IDENTITY");
-            Attrs.putDs(l, "RescaleIntercept", 0);
-            Attrs.putDs(l, "RescaleSlope", 1);
+            Attrs.cs(l, TagFromName.PresentationLUTShape, "IDENTITY");
+            Attrs.ds(l, TagFromName.RescaleIntercept, 0);
+            Attrs.ds(l, TagFromName.RescaleSlope, 1);
         }
-        Attrs.put(l, "BurnedInAnnotation",
+        Attrs.cs(l, TagFromName.BurnedInAnnotation,
                 image.flavor() == ImageFlavor.LABEL || image.flavor() == ImageFlavor.OVERVIEW ? "YES" : "NO");
-        Attrs.put(l, "SpecimenLabelInImage",
+        Attrs.cs(l, WsiTags.SpecimenLabelInImage,
                 image.flavor() == ImageFlavor.LABEL || image.flavor() == ImageFlavor.OVERVIEW ? "YES" : "NO");
-        Attrs.put(l, "VolumetricProperties", "VOLUME");
-        Attrs.put(l, "FocusMethod", "AUTO");
-        Attrs.put(l, "ExtendedDepthOfField", "NO");
-        Attrs.putInt(l, "TotalPixelMatrixColumns", image.width());
-        Attrs.putInt(l, "TotalPixelMatrixRows", image.height());
-        Attrs.putInt(l, "TotalPixelMatrixFocalPlanes", 1);
-        Attrs.putInt(l, "NumberOfOpticalPaths", 1);
-        DataSet origin = Attrs.item();
-        Attrs.putDs(origin, "XOffsetInSlideCoordinateSystem", 0);
-        Attrs.putDs(origin, "YOffsetInSlideCoordinateSystem", 0);
-        Attrs.seq(l, "TotalPixelMatrixOriginSequence", origin);
-        Attrs.putDs(l, "ImageOrientationSlide", 0, -1, 0, -1, 0, 0);
+        Attrs.cs(l, TagFromName.VolumetricProperties, "VOLUME");
+        Attrs.cs(l, WsiTags.FocusMethod, "AUTO");
+        Attrs.cs(l, WsiTags.ExtendedDepthOfField, "NO");
+        Attrs.ul(l, TagFromName.TotalPixelMatrixColumns, image.width());
+        Attrs.ul(l, TagFromName.TotalPixelMatrixRows, image.height());
+        Attrs.ul(l, WsiTags.TotalPixelMatrixFocalPlanes, 1);
+        Attrs.ul(l, WsiTags.NumberOfOpticalPaths, 1);
+        AttributeList origin = Attrs.item();
+        Attrs.ds(origin, TagFromName.XOffsetInSlideCoordinateSystem, 0);
+        Attrs.ds(origin, TagFromName.YOffsetInSlideCoordinateSystem, 0);
+        Attrs.seq(l, TagFromName.TotalPixelMatrixOriginSequence, origin);
+        Attrs.ds(l, TagFromName.ImageOrientationSlide, 0, -1, 0, -1, 0, 0);
         double volW = image.flavor() == ImageFlavor.VOLUME || image.flavor() == ImageFlavor.THUMBNAIL
                 ? ctx.imagedVolumeWidthMm() : image.width() * image.pixelSpacingXmm();
         double volH = image.flavor() == ImageFlavor.VOLUME || image.flavor() == ImageFlavor.THUMBNAIL
                 ? ctx.imagedVolumeHeightMm() : image.height() * image.pixelSpacingYmm();
-        Attrs.putFloat(l, "ImagedVolumeWidth", volW);
-        Attrs.putFloat(l, "ImagedVolumeHeight", volH);
-        Attrs.putFloat(l, "ImagedVolumeDepth", ctx.depthMicrons());
+        Attrs.fl(l, WsiTags.ImagedVolumeWidth, volW);
+        Attrs.fl(l, WsiTags.ImagedVolumeHeight, volH);
+        Attrs.fl(l, WsiTags.ImagedVolumeDepth, ctx.depthMicrons());
         if (image.spacingEstimated()) {
-            Attrs.put(l, "ImageComments", "Pixel spacing is a nominal estimate: the source records no calibration for this image");
+            Attrs.lt(l, TagFromName.ImageComments, "Pixel spacing is a nominal estimate: the source records no calibration for this image");
         }
 
         // Lossy compression: the source data was lossy-compressed already; frames are not re-encoded
@@ -215,97 +245,97 @@ public final class WsiInstanceWriter {
         boolean lossy = image.encoding() != PixelEncoding.NATIVE ? !image.note().contains("5/3 reversible")
                 : !image.frames().lossless();
         if (lossy) {
-            Attrs.put(l, "LossyImageCompression", "01");
+            Attrs.cs(l, TagFromName.LossyImageCompression, "01");
             String method = image.encoding().lossyMethod() != null ? image.encoding().lossyMethod() : "ISO_10918_1";
-            Attrs.put(l, "LossyImageCompressionMethod", method);
+            Attrs.cs(l, TagFromName.LossyImageCompressionMethod, method);
             if (image.encoding() != PixelEncoding.NATIVE && payload > 0) {
                 double raw = (double) image.frames().frameCount() * image.tileWidth() * image.tileHeight() * image.samplesPerPixel();
-                Attrs.putDs(l, "LossyImageCompressionRatio", Math.round(raw / payload * 100) / 100.0);
+                Attrs.ds(l, TagFromName.LossyImageCompressionRatio, Math.round(raw / payload * 100) / 100.0);
             }
         } else {
-            Attrs.put(l, "LossyImageCompression", "00");
+            Attrs.cs(l, TagFromName.LossyImageCompression, "00");
         }
 
         // Multi-frame Dimension (TILED_FULL: the tile order is implicit)
-        Attrs.put(l, "DimensionOrganizationType", "TILED_FULL");
-        DataSet dimOrg = Attrs.item();
-        Attrs.put(dimOrg, "DimensionOrganizationUID", ctx.dimensionOrgUid());
-        Attrs.seq(l, "DimensionOrganizationSequence", dimOrg);
-        DataSet dimCol = Attrs.item();
-        Attrs.put(dimCol, "DimensionOrganizationUID", ctx.dimensionOrgUid());
-        Attrs.putTag(dimCol, "DimensionIndexPointer", "ColumnPositionInTotalImagePixelMatrix");
-        Attrs.putTag(dimCol, "FunctionalGroupPointer", "PlanePositionSlideSequence");
-        DataSet dimRow = Attrs.item();
-        Attrs.put(dimRow, "DimensionOrganizationUID", ctx.dimensionOrgUid());
-        Attrs.putTag(dimRow, "DimensionIndexPointer", "RowPositionInTotalImagePixelMatrix");
-        Attrs.putTag(dimRow, "FunctionalGroupPointer", "PlanePositionSlideSequence");
-        Attrs.seq(l, "DimensionIndexSequence", dimCol, dimRow);
+        Attrs.cs(l, TagFromName.DimensionOrganizationType, "TILED_FULL");
+        AttributeList dimOrg = Attrs.item();
+        Attrs.ui(dimOrg, TagFromName.DimensionOrganizationUID, ctx.dimensionOrgUid());
+        Attrs.seq(l, TagFromName.DimensionOrganizationSequence, dimOrg);
+        AttributeList dimCol = Attrs.item();
+        Attrs.ui(dimCol, TagFromName.DimensionOrganizationUID, ctx.dimensionOrgUid());
+        Attrs.at(dimCol, TagFromName.DimensionIndexPointer, TagFromName.ColumnPositionInTotalImagePixelMatrix);
+        Attrs.at(dimCol, TagFromName.FunctionalGroupPointer, TagFromName.PlanePositionSlideSequence);
+        AttributeList dimRow = Attrs.item();
+        Attrs.ui(dimRow, TagFromName.DimensionOrganizationUID, ctx.dimensionOrgUid());
+        Attrs.at(dimRow, TagFromName.DimensionIndexPointer, TagFromName.RowPositionInTotalImagePixelMatrix);
+        Attrs.at(dimRow, TagFromName.FunctionalGroupPointer, TagFromName.PlanePositionSlideSequence);
+        Attrs.seq(l, TagFromName.DimensionIndexSequence, dimCol, dimRow);
 
         // Shared Functional Groups
-        DataSet shared = Attrs.item();
-        DataSet pm = Attrs.item();
-        Attrs.putDs(pm, "PixelSpacing", image.pixelSpacingYmm(), image.pixelSpacingXmm());
-        Attrs.putDs(pm, "SliceThickness", ctx.depthMicrons() / 1000.0);
-        Attrs.seq(shared, "PixelMeasuresSequence", pm);
-        DataSet ft = Attrs.item();
-        Attrs.put(ft, "FrameType", imageType);
-        Attrs.seq(shared, "WholeSlideMicroscopyImageFrameTypeSequence", ft);
-        DataSet opi = Attrs.item();
-        Attrs.put(opi, "OpticalPathIdentifier", opticalPath(image, ctx).identifier());
-        Attrs.seq(shared, "OpticalPathIdentificationSequence", opi);
-        Attrs.seq(l, "SharedFunctionalGroupsSequence", shared);
+        AttributeList shared = Attrs.item();
+        AttributeList pm = Attrs.item();
+        Attrs.ds(pm, TagFromName.PixelSpacing, image.pixelSpacingYmm(), image.pixelSpacingXmm());
+        Attrs.ds(pm, TagFromName.SliceThickness, ctx.depthMicrons() / 1000.0);
+        Attrs.seq(shared, TagFromName.PixelMeasuresSequence, pm);
+        AttributeList ft = Attrs.item();
+        Attrs.cs(ft, TagFromName.FrameType, imageType);
+        Attrs.seq(shared, TagFromName.WholeSlideMicroscopyImageFrameTypeSequence, ft);
+        AttributeList opi = Attrs.item();
+        Attrs.sh(opi, WsiTags.OpticalPathIdentifier, opticalPath(image, ctx).identifier());
+        Attrs.seq(shared, WsiTags.OpticalPathIdentificationSequence, opi);
+        Attrs.seq(l, TagFromName.SharedFunctionalGroupsSequence, shared);
 
         // Optical Path (one per instance: the slide's first path; multi-channel sources will write one per channel)
         org.wsiarchive.converter.model.OpticalPath path = opticalPath(image, ctx);
-        DataSet op = Attrs.item();
-        Attrs.put(op, "OpticalPathIdentifier", path.identifier());
-        Attrs.put(op, "OpticalPathDescription", path.description());
+        AttributeList op = Attrs.item();
+        Attrs.sh(op, WsiTags.OpticalPathIdentifier, path.identifier());
+        Attrs.st(op, WsiTags.OpticalPathDescription, path.description());
         if (path.fluorescence()) {
-            Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111743", "DCM", "Epifluorescence illumination"));
+            Attrs.seq(op, WsiTags.IlluminationTypeCodeSequence, Attrs.code("111743", "DCM", "Epifluorescence illumination"));
         } else {
-            Attrs.seq(op, "IlluminationTypeCodeSequence", Attrs.code("111744", "DCM", "Brightfield illumination"));
+            Attrs.seq(op, WsiTags.IlluminationTypeCodeSequence, Attrs.code("111744", "DCM", "Brightfield illumination"));
         }
         if (!Double.isNaN(path.excitationNm())) {
-            Attrs.putFloat(op, "IlluminationWaveLength", path.excitationNm());
+            Attrs.fl(op, WsiTags.IlluminationWaveLength, path.excitationNm());
         } else {
-            Attrs.seq(op, "IlluminationColorCodeSequence", Attrs.code("414298005", "SCT", "Full Spectrum"));
+            Attrs.seq(op, WsiTags.IlluminationColorCodeSequence, Attrs.code("414298005", "SCT", "Full Spectrum"));
         }
         if (color && ctx.iccProfile() != null) {
-            Attrs.putBytes(op, "ICCProfile", ctx.iccProfile());
+            Attrs.ob(op, TagFromName.ICCProfile, ctx.iccProfile());
         }
         if (!Double.isNaN(ctx.objectivePower())) {
-            Attrs.putDs(op, "ObjectiveLensPower", ctx.objectivePower());
+            Attrs.ds(op, WsiTags.ObjectiveLensPower, ctx.objectivePower());
         }
-        Attrs.seq(l, "OpticalPathSequence", op);
+        Attrs.seq(l, TagFromName.OpticalPathSequence, op);
 
         // Slide Label (LABEL images): the text is only in the pixels
         if (image.flavor() == ImageFlavor.LABEL) {
-            Attrs.put(l, "BarcodeValue");
-            Attrs.put(l, "LabelText");
+            Attrs.lt(l, TagFromName.BarcodeValue);
+            Attrs.ut(l, WsiTags.LabelText);
         }
 
         // Acquisition Context
-        Attrs.seq(l, "AcquisitionContextSequence");
+        Attrs.seq(l, TagFromName.AcquisitionContextSequence);
 
         // Specimen
-        Attrs.put(l, "ContainerIdentifier", ctx.containerIdentifier());
+        Attrs.lo(l, TagFromName.ContainerIdentifier, ctx.containerIdentifier());
         if (md.containsKey("IssuerOfTheContainerIdentifier")) {
-            DataSet issuer = Attrs.item();
-            Attrs.put(issuer, "LocalNamespaceEntityID", md.get("IssuerOfTheContainerIdentifier"));
-            Attrs.seq(l, "IssuerOfTheContainerIdentifierSequence", issuer);
+            AttributeList issuer = Attrs.item();
+            Attrs.ut(issuer, WsiTags.LocalNamespaceEntityID, md.get("IssuerOfTheContainerIdentifier"));
+            Attrs.seq(l, WsiTags.IssuerOfTheContainerIdentifierSequence, issuer);
         } else {
-            Attrs.seq(l, "IssuerOfTheContainerIdentifierSequence");
+            Attrs.seq(l, WsiTags.IssuerOfTheContainerIdentifierSequence);
         }
-        Attrs.seq(l, "ContainerTypeCodeSequence", Attrs.code("433466003", "SCT", "Microscope slide"));
-        DataSet spec = Attrs.item();
-        Attrs.put(spec, "SpecimenIdentifier", ctx.specimenIdentifier());
-        Attrs.put(spec, "SpecimenUID", ctx.specimenUid());
-        Attrs.seq(spec, "IssuerOfTheSpecimenIdentifierSequence");
+        Attrs.seq(l, WsiTags.ContainerTypeCodeSequence, Attrs.code("433466003", "SCT", "Microscope slide"));
+        AttributeList spec = Attrs.item();
+        Attrs.lo(spec, TagFromName.SpecimenIdentifier, ctx.specimenIdentifier());
+        Attrs.ui(spec, TagFromName.SpecimenUID, ctx.specimenUid());
+        Attrs.seq(spec, WsiTags.IssuerOfTheSpecimenIdentifierSequence);
         if (md.containsKey("SpecimenShortDescription")) {
-            Attrs.put(spec, "SpecimenShortDescription", md.get("SpecimenShortDescription"));
+            Attrs.lo(spec, TagFromName.SpecimenShortDescription, md.get("SpecimenShortDescription"));
         }
-        Attrs.seq(spec, "SpecimenPreparationSequence");
-        Attrs.seq(l, "SpecimenDescriptionSequence", spec);
+        Attrs.seq(spec, WsiTags.SpecimenPreparationSequence);
+        Attrs.seq(l, TagFromName.SpecimenDescriptionSequence, spec);
         return l;
     }
 }
