@@ -52,6 +52,54 @@ class CliAndMetadataTest {
         }
     }
 
+    /**
+     * The header is built with explicit PixelMed attribute classes (no dictionary look-up while writing): every
+     * attribute of every output, nested ones included, must carry the VR of PixelMed's dictionary; non-ASCII text
+     * round-trips as UTF-8 under ISO_IR 192.
+     */
+    @Test
+    void headerVrsMatchTheDictionaryAndTextIsUtf8() throws Exception {
+        Path json = tmp.resolve("m.json");
+        Files.writeString(json, """
+                {"PatientName": "M\u00fcller^J\u00f6rg", "IssuerOfPatientID": "HOSP", "StudyDescription": "Histologie",
+                 "InstitutionName": "Klinik", "SpecimenShortDescription": "Kolon", "IssuerOfTheContainerIdentifier": "LAB"}
+                """);
+        Path out = tmp.resolve("vr");
+        int rc = Wsi2Dicom.run(new String[] {TestSupport.svs("CMU-1-Small-Region.svs").toString(), out.toString(),
+                "--metadata", json.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, rc);
+        int checked = 0;
+        try (var files = Files.list(out)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".dcm")).toList()) {
+                AttributeList l = TestSupport.header(f);
+                assertEquals("ISO_IR 192", Dcm.str(l, "SpecificCharacterSet"));
+                assertEquals("M\u00fcller^J\u00f6rg", Dcm.str(l, "PatientName"));
+                checked += checkVrs(l, f.getFileName().toString());
+            }
+        }
+        assertTrue(checked > 400, "attributes checked: " + checked);
+    }
+
+    private static int checkVrs(AttributeList l, String where) {
+        int n = 0;
+        for (com.pixelmed.dicom.Attribute a : l.values()) {
+            byte[] expected = AttributeList.getDictionary().getValueRepresentationFromTag(a.getTag());
+            if (a.getTag().equals(com.pixelmed.dicom.TagFromName.PixelData)) {
+                continue;
+            }
+            assertTrue(expected != null, where + ": " + a.getTag() + " not in the dictionary");
+            assertEquals(new String(expected, java.nio.charset.StandardCharsets.US_ASCII),
+                    new String(a.getVR(), java.nio.charset.StandardCharsets.US_ASCII), where + ": VR of " + a.getTag());
+            n++;
+            if (a instanceof com.pixelmed.dicom.SequenceAttribute s) {
+                for (int i = 0; i < s.getNumberOfItems(); i++) {
+                    n += checkVrs(s.getItem(i).getAttributeList(), where);
+                }
+            }
+        }
+        return n;
+    }
+
     @Test
     void mppOptionOverridesMissingCalibration() throws Exception {
         Path out = tmp.resolve("tcga");
