@@ -4,7 +4,7 @@
 // takes a screenshot.
 //
 // Usage: node viewer-check.mjs ARCHIVE_BASE_URL STUDY_UID SERIES_UID OUT_DIR [TIMEOUT_SECONDS]
-// Writes OUT_DIR/viewer.png and OUT_DIR/requests.json; prints one line "VIEWER-RESULT {json}".
+// Writes OUT_DIR/viewer-fit.png (whole slide), OUT_DIR/viewer-full-resolution.png (level 0 at the centre) and OUT_DIR/requests.json; prints one line "VIEWER-RESULT {json}".
 // Exits 0 when it got that far (the caller judges the result), non-zero when the check itself could not run.
 import http from 'node:http';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,9 @@ if (!archiveArg || !study || !series || !outDir) {
 const archive = archiveArg.replace(/\/$/, '');
 const timeoutMs = 1000 * Number(timeoutArg || 120);
 const QUIET_MS = 2000; // no tile event and no open archive request for this long: the view is complete
-const dmvDist = path.join(here, 'node_modules', 'dicom-microscopy-viewer', 'dist');
+// dmv's dynamic-import build: its worker is a UMD on `self`, so it also runs as the module worker dmv starts
+// (the single-bundle build's dataLoader.worker.bundle.min.js assigns to `this`, undefined in a module worker)
+const dmvDist = path.join(here, 'node_modules', 'dicom-microscopy-viewer', 'dist', 'dynamic-import');
 mkdirSync(outDir, { recursive: true });
 
 // last resort: never outlive the timeout by much, whatever hangs
@@ -38,11 +40,7 @@ function resolveStatic(urlPath) {
   if (urlPath === '/' || urlPath === '/index.html') return path.join(here, 'index.html');
   if (urlPath === '/viewer-page.js') return path.join(here, 'dist', 'viewer-page.js');
   const m = /^\/dmv\/([A-Za-z0-9._-]+)$/.exec(urlPath);
-  if (m) {
-    // the single-bundle build of dmv names its worker dataLoader.worker.min.js but ships it as *.bundle.min.js
-    const name = m[1] === 'dataLoader.worker.min.js' ? 'dataLoader.worker.bundle.min.js' : m[1];
-    return path.join(dmvDist, name);
-  }
+  if (m) return path.join(dmvDist, m[1]);
   return null;
 }
 const server = http.createServer((req, res) => {
@@ -68,6 +66,7 @@ const requests = []; // every request to the archive
 const consoleErrors = [];
 const pageErrors = [];
 let openArchiveRequests = 0;
+let currentStage = 'fit'; // which view the requests are for
 let lastArchiveActivity = 0;
 const now = () => Date.now();
 
@@ -98,7 +97,7 @@ try {
     const headers = request.headers();
     const r = { method: request.method(), url: request.url(), endpoint: endpoint(request.url()),
       accept: headers.accept || null, authorization: 'authorization' in headers, status: null, failure: null,
-      contentType: null, frames: request.url().includes('/frames/') };
+      contentType: null, frames: request.url().includes('/frames/'), stage: currentStage };
     records.set(request, r);
     requests.push(r);
     openArchiveRequests++;
@@ -131,25 +130,44 @@ try {
     + `&series=${encodeURIComponent(series)}`;
   await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
 
-  // tiles are loaded when the viewer rendered, started some tiles, finished all it started, and everything
+  // tiles are loaded when the viewer rendered, started new tiles, finished all it started, and everything
   // (tiles and archive requests) has been quiet for QUIET_MS
   let state;
-  let outcome = 'timeout';
-  while (now() - started < timeoutMs) {
-    state = await page.evaluate(() => ({ ...window.viewerState }));
-    if (state.status === 'failed') { outcome = 'failed'; break; }
-    const pageNow = await page.evaluate(() => performance.now());
-    if (state.status === 'rendered' && state.framesStarted > 0 && state.framesEnded >= state.framesStarted
-        && openArchiveRequests === 0 && pageNow - state.lastFrameEventAt >= QUIET_MS
-        && now() - lastArchiveActivity >= QUIET_MS) {
-      outcome = 'loaded';
-      break;
+  const waitForTiles = async (framesBefore) => {
+    while (now() - started < timeoutMs) {
+      state = await page.evaluate(() => ({ ...window.viewerState, pageNow: performance.now() }));
+      if (state.status === 'failed') return 'failed';
+      if (state.status === 'rendered' && state.framesStarted > framesBefore && state.framesEnded >= state.framesStarted
+          && openArchiveRequests === 0 && state.pageNow - state.lastFrameEventAt >= QUIET_MS
+          && now() - lastArchiveActivity >= QUIET_MS) {
+        return 'loaded';
+      }
+      await page.waitForTimeout(250);
     }
-    await page.waitForTimeout(250);
+    return 'timeout';
+  };
+  const stages = [];
+  const stage = async (name, framesBefore) => {
+    const outcome = await waitForTiles(framesBefore);
+    const screenshot = path.join(outDir, `viewer-${name}.png`);
+    await page.screenshot({ path: screenshot, timeout: 30_000 });
+    stages.push({ name, outcome, seconds: (now() - started) / 1000, framesStarted: state.framesStarted,
+      archiveRequests: requests.length, screenshot });
+    return outcome;
+  };
+  // 1. the whole slide fitted into the viewport (dmv picks the THUMBNAIL / a low level)
+  let outcome = await stage('fit', 0);
+  if (outcome === 'loaded') {
+    // 2. full resolution at the centre: many level-0 tiles, requested in parallel
+    currentStage = 'full-resolution';
+    const before = state.framesStarted;
+    const levels = await page.evaluate(() => { window.viewer.navigate({ level: window.viewer.numLevels - 1 });
+      return window.viewer.numLevels; });
+    outcome = await stage('full-resolution', before);
+    stages[stages.length - 1].level = levels - 1;
   }
-  const screenshot = path.join(outDir, 'viewer.png');
-  await page.screenshot({ path: screenshot, timeout: 30_000 });
-  result = { outcome, seconds: (now() - started) / 1000, pageOrigin, archive, state, screenshot,
+  const screenshot = stages[stages.length - 1].screenshot;
+  result = { outcome, stages, seconds: (now() - started) / 1000, pageOrigin, archive, state, screenshot,
     consoleErrors, pageErrors, served };
 } finally {
   if (context) await context.close().catch((e) => console.error('closing the browser:', e));
@@ -171,6 +189,8 @@ result.requests = {
   total: requests.length,
   frames: requests.filter((r) => r.frames).length,
   framesOk: requests.filter((r) => r.frames && r.status === 200).length,
+  framesByStage: Object.fromEntries(['fit', 'full-resolution'].map((st) =>
+    [st, requests.filter((r) => r.frames && r.stage === st).length])),
   notOk: requests.filter((r) => r.status !== 200).map((r) => ({ url: r.url, status: r.status, failure: r.failure })),
   byEndpoint,
 };

@@ -52,7 +52,7 @@ async function main() {
   state.volumeImages = volumeImages.length;
   if (volumeImages.length === 0) throw new Error('no VOLUME image in the series metadata');
   const viewer = new dmv.viewer.VolumeImageViewer({ client, metadata: volumeImages });
-  viewer.render({ container: 'viewport' });
+  viewer.render({ container: document.getElementById('viewport') });
   window.viewer = viewer;
   state.status = 'rendered';
 }

@@ -1,6 +1,7 @@
 package org.wsiarchive.it;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -202,11 +203,15 @@ class MicroscopyViewerIT {
         try (JsonReader reader = Json.createReader(new StringReader(line.substring("VIEWER-RESULT ".length())))) {
             result = reader.readObject();
         }
-        Path screenshot = Path.of(System.getProperty("it.screenshot.dir"), "microscopy-viewer.png");
-        Files.copy(Path.of(result.getString("screenshot")), screenshot, StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(out.resolve("requests.json"), screenshot.resolveSibling("microscopy-viewer-requests.json"),
+        Path target = Path.of(System.getProperty("it.screenshot.dir"));
+        Files.copy(out.resolve("requests.json"), target.resolve("microscopy-viewer-requests.json"),
                 StandardCopyOption.REPLACE_EXISTING);
         System.out.println("MicroscopyViewerIT: " + result);
+        JsonArray stages = result.getJsonArray("stages"); // screenshots kept under target/ also when checks fail
+        for (JsonObject st : stages.getValuesAs(JsonObject.class)) {
+            Files.copy(Path.of(st.getString("screenshot")), target.resolve("microscopy-viewer-" + st.getString("name") + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
 
         JsonObject state = result.getJsonObject("state");
         assertEquals("loaded", result.getString("outcome"), () -> "viewer did not finish loading: " + result);
@@ -223,11 +228,37 @@ class MicroscopyViewerIT {
         assertEquals(frames, requests.getInt("framesOk"), () -> "tile requests not 200: " + requests);
         assertTrue(state.getInt("framesEnded") >= frames, () -> "tiles requested but not finished: " + state);
 
-        TissueMeasure m = TissueMeasure.of(ImageIO.read(screenshot.toFile()));
-        System.out.println("MicroscopyViewerIT: screenshot " + screenshot + ": " + m);
-        assertTrue(m.tissueFraction() > 0.10, () -> "too little tissue on screen: " + m);
-        assertTrue(m.stainFraction() > 0.30, () -> "tissue is not pink/purple (H&E): " + m);
-        assertTrue(m.lumaStdDev() > 8, () -> "tissue is uniform (a flat fill, not an image): " + m);
+        assertTrue(requests.getJsonObject("framesByStage").getInt("full-resolution") >= 4,
+                () -> "too few level-0 tile requests at full resolution: " + requests);
+
+        // both views: the whole slide (thumbnail level) and level 0 at the centre of the slide
+        assertEquals(List.of("fit", "full-resolution"),
+                stages.getValuesAs(JsonObject.class).stream().map(st -> st.getString("name")).toList());
+        for (JsonObject st : stages.getValuesAs(JsonObject.class)) {
+            Path screenshot = target.resolve("microscopy-viewer-" + st.getString("name") + ".png");
+            TissueMeasure m = TissueMeasure.of(ImageIO.read(screenshot.toFile()));
+            System.out.println("MicroscopyViewerIT: " + screenshot + ": " + m);
+            assertTrue(m.tissueFraction() > 0.10, () -> "too little tissue on screen: " + screenshot + " " + m);
+            assertTrue(m.stainFraction() > 0.30, () -> "tissue is not pink/purple (H&E): " + screenshot + " " + m);
+            assertTrue(m.lumaStdDev() > 8, () -> "tissue is uniform (a flat fill, not an image): " + screenshot + " " + m);
+        }
+    }
+
+    @Test
+    void tissueMeasureRejectsBlankAndFlatImages() {
+        BufferedImage white = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
+        BufferedImage pink = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 100; y++) {
+            for (int x = 0; x < 200; x++) {
+                white.setRGB(x, y, 0xfafafa);
+                pink.setRGB(x, y, 0xd070a0);
+            }
+        }
+        assertEquals(0, TissueMeasure.of(white).tissueFraction());
+        TissueMeasure flat = TissueMeasure.of(pink);
+        assertEquals(1, flat.tissueFraction());
+        assertEquals(1, flat.stainFraction());
+        assertTrue(flat.lumaStdDev() < 1, flat::toString);
     }
 
     /**
