@@ -1,10 +1,11 @@
 // Opens dicom-microscopy-viewer (bundled into dist/viewer-page.js by esbuild) in headless Debian Chromium, served
 // from a second origin (this script's own HTTP server on 127.0.0.1), showing one series of the archive, which the
-// browser reaches cross-origin (CORS). Records every request to the archive, waits until the tiles are loaded,
-// takes a screenshot.
+// browser reaches cross-origin (CORS). Records every request to the archive, waits until the tiles of the whole
+// slide are loaded and takes a screenshot, then zooms to full resolution and does the same.
 //
 // Usage: node viewer-check.mjs ARCHIVE_BASE_URL STUDY_UID SERIES_UID OUT_DIR [TIMEOUT_SECONDS]
-// Writes OUT_DIR/viewer-fit.png (whole slide), OUT_DIR/viewer-full-resolution.png (level 0 at the centre) and OUT_DIR/requests.json; prints one line "VIEWER-RESULT {json}".
+// Writes OUT_DIR/viewer-fit.png (whole slide), OUT_DIR/viewer-full-resolution.png (level 0 at the centre) and
+// OUT_DIR/requests.json; prints one line "VIEWER-RESULT {json}".
 // Exits 0 when it got that far (the caller judges the result), non-zero when the check itself could not run.
 import http from 'node:http';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
