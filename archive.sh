@@ -92,8 +92,9 @@ cmd_run() {
 }
 
 cmd_test() {
-  # dcmtk and dicom3tools are real peers and validators used by the tests; libvips-tools makes test slides
-  local pkgs=(libpixelmed-java maven dcmtk dicom3tools libvips-tools)
+  # dcmtk and dicom3tools are real peers and validators used by the tests; libvips-tools makes test slides;
+  # chromium runs dicom-microscopy-viewer (MicroscopyViewerIT drives it with playwright-core, never a downloaded browser)
+  local pkgs=(libpixelmed-java maven dcmtk dicom3tools libvips-tools chromium)
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     pkgs+=(nodejs npm)
   fi
