@@ -63,6 +63,18 @@ public class RenderService {
         return compose(instance, index, d, d.columns(), d.rows(), 1, 1, 1, p);
     }
 
+    /**
+     * Frame {@code frameNumber} re-encoded as baseline JPEG (8 bits, windowed when monochrome): the rendition of a
+     * frame stored in a syntax browsers cannot decode (JPEG 2000, RLE, native), for clients that accept only image/jpeg.
+     */
+    public byte[] baselineJpeg(StoredInstance instance, FrameIndex index, int frameNumber, int quality)
+            throws IOException, NotDecodableException, FrameNotAvailableException {
+        ImageDescription d = decodable(instance);
+        BufferedImage image = Renderer.toImage(decoding.decodeFrame(instance, index, frameNumber), d,
+                Renderer.window(d, RenderParameters.parse(RenderParameters.JPEG, java.util.Map.of())));
+        return Renderer.jpeg(image, quality);
+    }
+
     /** Whether an instance can be rendered whole within {@link #MAX_TILES}. */
     public boolean renderableWhole(StoredInstance instance) throws IOException {
         ImageDescription d = decoding.description(instance);
