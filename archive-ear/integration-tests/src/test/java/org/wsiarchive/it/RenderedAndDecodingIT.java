@@ -234,7 +234,7 @@ class RenderedAndDecodingIT {
         Stored j2k = stored("dicom-wsi/gcp-wsi2dcm/jpeg2000.dicom");
         HttpResponse<byte[]> r = client.get(j2k.path() + "/frames/2", "image/jpeg");
         assertEquals(200, r.statusCode(), reason(r));
-        assertEquals("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("image/jpeg;transfer-syntax=1.2.840.10008.1.2.4.50", r.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
         BufferedImage img = image(r);
         assertEquals(256, img.getWidth());
         byte[] decoded = DicomWebClient.parts(client.get(j2k.path() + "/frames/2", OCTET_MULTIPART)).get(0).body();
@@ -323,6 +323,13 @@ class RenderedAndDecodingIT {
         assertEquals(200, icc.statusCode(), reason(icc));
         assertEquals(hasIcc, new String(icc.body(), StandardCharsets.ISO_8859_1).contains("ICC_PROFILE"));
         image(icc);
+        HttpResponse<byte[]> pngIcc = client.get(label.path() + "/rendered?iccprofile=yes&viewport=64,64", "image/png");
+        assertEquals(200, pngIcc.statusCode(), reason(pngIcc));
+        assertTrue(new String(pngIcc.body(), StandardCharsets.ISO_8859_1).contains("iCCP"));
+        assertEquals(64, image(pngIcc).getWidth()); // the JDK's PNG reader checks the chunk's CRC and parses the profile
+        HttpResponse<byte[]> srgb = client.get(label.path() + "/rendered?iccprofile=srgb&viewport=64,64", "image/png");
+        assertEquals(200, srgb.statusCode(), reason(srgb));
+        assertTrue(contrast(image(srgb)) > 5);
     }
 
     @Test
@@ -400,6 +407,34 @@ class RenderedAndDecodingIT {
         HttpResponse<byte[]> ls = client.get(stored("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm").path() + "/rendered", "image/png");
         assertEquals(406, ls.statusCode());
         assertTrue(reason(ls).contains("JPEG-LS"), reason(ls));
+    }
+
+    /** Not a check: prints what decoding and rendering cost on this machine (median of repeated requests). */
+    @Test
+    void measuresDecodingAndRendering() throws Exception {
+        Stored j2k = stored("dicom-wsi/gcp-wsi2dcm/jpeg2000.dicom");
+        Stored jpeg = stored("dicom-wsi/gcp-wsi2dcm/jpeg.dicom");
+        List<Stored> levels = pyramid();
+        measure("frame as stored (JPEG 256x256)", jpeg.path() + "/frames/3", OCTET_MULTIPART + "; transfer-syntax=*");
+        measure("frame decoded (JPEG 256x256)", jpeg.path() + "/frames/3", OCTET_MULTIPART);
+        measure("frame decoded (JPEG 2000 lossless 256x256)", j2k.path() + "/frames/3", OCTET_MULTIPART);
+        measure("frame as JPEG (from JPEG 2000 256x256)", j2k.path() + "/frames/3", "image/jpeg");
+        measure("rendered frame (JPEG 500x500 tile to 256 PNG)", levels.get(0).path() + "/frames/5/rendered?viewport=256,256", "image/png");
+        measure("thumbnail of the 12-level series", levels.get(0).series() + "/thumbnail", "image/jpeg");
+        measure("thumbnail of level 0 (30 tiles of 500x500)", levels.get(0).path() + "/thumbnail", "image/jpeg");
+        measure("instance transcoded (JPEG 2000, 12 frames)", j2k.path(), "multipart/related; type=\"application/dicom\"");
+    }
+
+    private void measure(String what, String path, String accept) throws Exception {
+        long[] ms = new long[7];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            HttpResponse<byte[]> r = client.get(path, accept);
+            ms[i] = (System.nanoTime() - t) / 1_000;
+            assertEquals(200, r.statusCode(), what + ": " + reason(r));
+        }
+        Arrays.sort(ms);
+        System.out.printf("MEASURE %-50s median %8.1f ms (min %.1f)%n", what, ms[ms.length / 2] / 1000.0, ms[0] / 1000.0);
     }
 
     @Test
