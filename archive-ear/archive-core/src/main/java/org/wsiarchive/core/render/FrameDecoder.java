@@ -7,6 +7,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -307,8 +309,22 @@ public final class FrameDecoder {
 
     private static byte[] bytes8(Raster raster, int bands) {
         int w = raster.getWidth(), h = raster.getHeight();
-        int[] px = raster.getPixels(0, 0, w, h, (int[]) null);
         byte[] out = new byte[w * h * bands];
+        if (raster.getDataBuffer() instanceof DataBufferByte buffer && buffer.getNumBanks() == 1
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+            // the usual case (the JDK's JPEG reader): copy bytes, reordering bands (BGR to RGB) without int arrays
+            byte[] src = buffer.getData();
+            int[] offsets = sm.getBandOffsets();
+            int pixelStride = sm.getPixelStride(), scanline = sm.getScanlineStride();
+            for (int y = 0, o = 0; y < h; y++) {
+                for (int x = 0, at = y * scanline; x < w; x++, at += pixelStride) {
+                    for (int s = 0; s < bands; s++) out[o++] = src[at + offsets[s]];
+                }
+            }
+            return out;
+        }
+        int[] px = raster.getPixels(0, 0, w, h, (int[]) null);
         int stride = raster.getNumBands();
         for (int p = 0, o = 0; p < w * h; p++) {
             for (int s = 0; s < bands; s++) out[o++] = (byte) px[p * stride + s];
