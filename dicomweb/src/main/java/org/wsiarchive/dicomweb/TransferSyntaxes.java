@@ -8,6 +8,8 @@ final class TransferSyntaxes {
     static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
     static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
     static final String OCTET_STREAM = "application/octet-stream";
+    static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
+    static final String IMAGE_JPEG = "image/jpeg";
 
     private static final Map<String, String> COMPRESSED = Map.ofEntries(
             Map.entry("1.2.840.10008.1.2.4.50", "image/jpeg"),
@@ -32,6 +34,11 @@ final class TransferSyntaxes {
 
     static boolean isNative(String tsuid) {
         return !COMPRESSED.containsKey(tsuid);
+    }
+
+    /** Whether a transfer syntax name asks for uncompressed pixels: absent (the default) or Explicit VR Little Endian. */
+    static boolean meansUncompressed(String requested) {
+        return requested == null || requested.equals(EXPLICIT_VR_LITTLE_ENDIAN);
     }
 
     /**

@@ -12,6 +12,10 @@ import org.wsiarchive.core.dicom.InvalidInstanceException;
 import org.wsiarchive.core.dicom.MetadataJson;
 import org.wsiarchive.core.dicom.frames.FrameIndex;
 import org.wsiarchive.core.multipart.MultipartRelatedWriter;
+import org.wsiarchive.core.render.DecodingService;
+import org.wsiarchive.core.render.NotDecodableException;
+import org.wsiarchive.core.render.RenderParameters;
+import org.wsiarchive.core.render.RenderService;
 import org.wsiarchive.core.retrieve.FrameNotAvailableException;
 import org.wsiarchive.core.retrieve.RetrieveService;
 import org.wsiarchive.core.retrieve.StoredInstance;
@@ -37,6 +41,10 @@ public class WadoResource {
 
     @Inject
     RetrieveService retrieve;
+    @Inject
+    DecodingService decoding;
+    @Inject
+    RenderService rendering;
     @Context
     UriInfo uriInfo;
     @Context
@@ -65,6 +73,13 @@ public class WadoResource {
         return instances(study, series, instance);
     }
 
+    /** How one instance is sent: its stored file unchanged, or transcoded to Explicit VR Little Endian. */
+    private record InstanceForm(StoredInstance instance, boolean transcode) {
+        String transferSyntax() {
+            return transcode ? TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN : instance.transferSyntaxUid();
+        }
+    }
+
     private Response instances(String study, String series, String sop) {
         List<StoredInstance> found = retrieve.find(study, series, sop);
         if (found.isEmpty()) {
@@ -74,15 +89,26 @@ public class WadoResource {
         if (accepted.isEmpty()) {
             accepted = List.of(new AcceptedType("multipart/related", APPLICATION_DICOM, null, 1));
         }
-        // every instance must be deliverable in an accepted form; the stored encoding is what we have
+        // every instance must be deliverable in an accepted form: as stored, or transcoded to Explicit VR Little
+        // Endian (the default when no transfer syntax is named, PS3.18 8.7.3.5.2)
         AcceptedType chosen = null;
+        List<InstanceForm> forms = null;
+        Set<String> reasons = new TreeSet<>();
         for (AcceptedType a : accepted) {
             if (!(a.accepts(APPLICATION_DICOM))) continue;
             if (!a.multipart() && !(a.type().equals(APPLICATION_DICOM) && found.size() == 1)) continue;
-            boolean all = found.stream().allMatch(i -> a.transferSyntax() == null && a.bodyType().equals("*/*")
-                    || a.acceptsTransferSyntax(i.transferSyntaxUid(), TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN));
-            if (all) {
+            List<InstanceForm> candidate = new ArrayList<>(found.size());
+            for (StoredInstance i : found) {
+                InstanceForm form = form(a, i, reasons);
+                if (form == null) {
+                    candidate = null;
+                    break;
+                }
+                candidate.add(form);
+            }
+            if (candidate != null) {
                 chosen = a;
+                forms = candidate;
                 break;
             }
         }
@@ -91,30 +117,62 @@ public class WadoResource {
             found.forEach(i -> stored.add(i.transferSyntaxUid()));
             return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "the requested instances are stored in "
                     + stored + "; request multipart/related; type=\"application/dicom\"; transfer-syntax=* (or one of"
-                    + " these transfer syntaxes); transcoding is not available");
+                    + " these transfer syntaxes, or " + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN + ")"
+                    + (reasons.isEmpty() ? "" : "; transcoding is not possible: " + String.join("; ", reasons)));
         }
         retrieve.audit(RequestContext.requester(request), study,
                 found.stream().map(StoredInstance::sopInstanceUid).toList(), "instances", true);
         if (!chosen.multipart()) {
-            StoredInstance only = found.get(0);
-            return Response.ok((StreamingOutput) out -> Files.copy(retrieve.file(only), out),
-                            APPLICATION_DICOM + "; transfer-syntax=" + only.transferSyntaxUid())
-                    .tag(new EntityTag(only.sha256())).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+            InstanceForm only = forms.get(0);
+            return Response.ok((StreamingOutput) out -> writeInstance(only, out),
+                            APPLICATION_DICOM + "; transfer-syntax=" + only.transferSyntax())
+                    .tag(instanceTag(only)).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
         }
         String boundary = MultipartRelatedWriter.newBoundary();
+        List<InstanceForm> parts = forms;
         StreamingOutput body = out -> {
             try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
-                for (StoredInstance i : found) {
-                    writer.part(APPLICATION_DICOM + "; transfer-syntax=" + i.transferSyntaxUid(), Map.of(),
-                            o -> Files.copy(retrieve.file(i), o));
+                for (InstanceForm f : parts) {
+                    writer.part(APPLICATION_DICOM + "; transfer-syntax=" + f.transferSyntax(), Map.of(),
+                            o -> writeInstance(f, o));
                 }
             }
         };
         Response.ResponseBuilder rb = Response.ok(body, "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
-        if (found.size() == 1) {
-            rb.tag(new EntityTag(found.get(0).sha256())).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
+        if (parts.size() == 1) {
+            rb.tag(instanceTag(parts.get(0))).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
         }
         return rb.build();
+    }
+
+    /** The form in which range {@code a} admits instance {@code i}, or null (with the reason added) when none. */
+    private InstanceForm form(AcceptedType a, StoredInstance i, Set<String> reasons) {
+        String requested = a.transferSyntax();
+        if ("*".equals(requested) || requested == null && a.bodyType().equals("*/*")
+                || i.transferSyntaxUid().equals(requested != null ? requested : TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN)) {
+            return new InstanceForm(i, false);
+        }
+        if (!TransferSyntaxes.meansUncompressed(requested)) return null;
+        try {
+            String why = decoding.whyNotTranscodable(i);
+            if (why == null) return new InstanceForm(i, true);
+            reasons.add(i.sopInstanceUid() + ": " + why);
+        } catch (IOException e) {
+            reasons.add(i.sopInstanceUid() + ": stored instance unreadable: " + e.getMessage());
+        }
+        return null;
+    }
+
+    private void writeInstance(InstanceForm f, OutputStream out) throws IOException {
+        if (f.transcode()) {
+            decoding.transcode(f.instance(), out);
+        } else {
+            Files.copy(retrieve.file(f.instance()), out);
+        }
+    }
+
+    private static EntityTag instanceTag(InstanceForm f) {
+        return new EntityTag(f.instance().sha256() + (f.transcode() ? "-" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN : ""));
     }
 
     // ---- metadata --------------------------------------------------------------------------------------------
@@ -172,6 +230,9 @@ public class WadoResource {
 
     // ---- frames ----------------------------------------------------------------------------------------------
 
+    /** How frames are sent: as stored, decoded to native pixels, or re-encoded as baseline JPEG. */
+    private enum FrameForm { STORED, DECODED, JPEG }
+
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
@@ -194,53 +255,86 @@ public class WadoResource {
                 retrieve.checkFrame(instance, index, f);
             }
         } catch (FrameNotAvailableException e) {
-            return DicomWebResponses.error(index == null ? Response.Status.NOT_FOUND : Response.Status.NOT_FOUND, e.getMessage());
+            return DicomWebResponses.error(Response.Status.NOT_FOUND, e.getMessage());
         }
         String ts = instance.transferSyntaxUid();
         String served = TransferSyntaxes.servedTransferSyntax(ts);
         String natural = TransferSyntaxes.frameMediaType(ts);
+        boolean isNative = TransferSyntaxes.isNative(ts);
+        String whyNotDecodable;
+        try {
+            whyNotDecodable = isNative ? null : decoding.whyNotDecodable(instance);
+        } catch (IOException e) {
+            return DicomWebResponses.error(Response.Status.INTERNAL_SERVER_ERROR, "stored instance unreadable: " + e.getMessage());
+        }
         List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
         if (accepted.isEmpty()) {
             accepted = List.of(new AcceptedType("multipart/related", TransferSyntaxes.OCTET_STREAM, null, 1));
         }
         String partType = null;
+        FrameForm form = FrameForm.STORED;
         boolean multipart = true;
         for (AcceptedType a : accepted) {
             if (!a.multipart() && frames.length != 1) continue;
             String body = a.bodyType();
-            boolean ok;
-            String type;
+            String requested = a.transferSyntax();
             if (body.equals(TransferSyntaxes.OCTET_STREAM)) {
-                ok = a.acceptsTransferSyntax(served, TransferSyntaxes.isNative(ts) ? served : TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
-                type = TransferSyntaxes.OCTET_STREAM;
+                if (isNative && a.acceptsTransferSyntax(served, served)) {
+                    partType = TransferSyntaxes.OCTET_STREAM + "; transfer-syntax=" + served;
+                } else if (!isNative && ("*".equals(requested) || ts.equals(requested))) {
+                    partType = TransferSyntaxes.OCTET_STREAM + "; transfer-syntax=" + served;
+                } else if (!isNative && whyNotDecodable == null && TransferSyntaxes.meansUncompressed(requested)) {
+                    // the client asked for pixels: decode on the server (PS3.18 8.7.3.5.2 default syntax)
+                    partType = TransferSyntaxes.OCTET_STREAM + "; transfer-syntax=" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
+                    form = FrameForm.DECODED;
+                }
             } else if (body.equals("*/*") || body.equals("image/*") && natural.startsWith("image/")) {
-                ok = a.transferSyntax() == null || a.acceptsTransferSyntax(served, null);
-                type = natural;
-            } else {
-                ok = body.equals(natural) && !natural.equals(TransferSyntaxes.OCTET_STREAM)
-                        && (a.transferSyntax() == null || a.acceptsTransferSyntax(served, null));
-                type = natural;
+                if (requested == null || a.acceptsTransferSyntax(served, null)) {
+                    partType = natural + "; transfer-syntax=" + served;
+                }
+            } else if (body.equals(natural) && !natural.equals(TransferSyntaxes.OCTET_STREAM)) {
+                if (requested == null || a.acceptsTransferSyntax(served, null)) {
+                    partType = natural + "; transfer-syntax=" + served;
+                }
+            } else if (body.equals(TransferSyntaxes.IMAGE_JPEG) && whyNotDecodable == null
+                    && (requested == null || requested.equals(TransferSyntaxes.JPEG_BASELINE))) {
+                // a JPEG rendition of a frame stored in a syntax browsers cannot decode (JPEG 2000, RLE, native)
+                partType = TransferSyntaxes.IMAGE_JPEG + "; transfer-syntax=" + TransferSyntaxes.JPEG_BASELINE;
+                form = FrameForm.JPEG;
             }
-            if (ok) {
-                partType = type + "; transfer-syntax=" + served;
+            if (partType != null) {
                 multipart = a.multipart();
                 break;
             }
         }
         if (partType == null) {
             return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "frames of this instance are stored as "
-                    + natural + " (transfer syntax " + ts + "); accept that type, or application/octet-stream with"
-                    + " transfer-syntax=*; decoding on the server is not available");
+                    + natural + " (transfer syntax " + ts + "); accept that type, application/octet-stream with"
+                    + " transfer-syntax=*" + (whyNotDecodable == null
+                    ? ", application/octet-stream (decoded on the server) or image/jpeg"
+                    : "; decoding on the server is not possible: " + whyNotDecodable));
         }
-        EntityTag etag = new EntityTag(instance.sha256() + "-" + frameList);
+        EntityTag etag = new EntityTag(instance.sha256() + "-" + frameList + (form == FrameForm.STORED ? "" : "-" + form.name().toLowerCase(Locale.ROOT)));
         String ifNoneMatch = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null && ifNoneMatch.contains("\"" + etag.getValue() + "\"")) {
             return Response.notModified(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
         }
-        retrieve.audit(RequestContext.requester(request), study, List.of(sop), "frames " + frameList, true);
+        retrieve.audit(RequestContext.requester(request), study, List.of(sop), "frames " + frameList
+                + (form == FrameForm.STORED ? "" : " " + form.name().toLowerCase(Locale.ROOT)), true);
+        FrameForm sending = form;
         if (!multipart) {
             int frame = frames[0];
-            return Response.ok((StreamingOutput) out -> copyFrame(instance, index, frame, out), partType)
+            if (sending != FrameForm.STORED) {
+                // decode before answering, so that a failure is an error status rather than a cut body
+                byte[] bytes;
+                try {
+                    bytes = converted(instance, index, frame, sending);
+                } catch (IOException e) {
+                    return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, e.getMessage());
+                }
+                return Response.ok(bytes, partType).tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+            }
+            return Response.ok((StreamingOutput) out -> copyFrame(instance, index, frame, sending, out), partType)
                     .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
         }
         String boundary = MultipartRelatedWriter.newBoundary();
@@ -248,7 +342,7 @@ public class WadoResource {
         StreamingOutput body = out -> {
             try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
                 for (int f : frames) {
-                    writer.part(contentType, Map.of(), o -> copyFrame(instance, index, f, o));
+                    writer.part(contentType, Map.of(), o -> copyFrame(instance, index, f, sending, o));
                 }
             }
         };
@@ -257,11 +351,25 @@ public class WadoResource {
                 .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
     }
 
-    private void copyFrame(StoredInstance instance, FrameIndex index, int frame, OutputStream out) throws IOException {
+    private void copyFrame(StoredInstance instance, FrameIndex index, int frame, FrameForm form, OutputStream out) throws IOException {
+        if (form != FrameForm.STORED) {
+            out.write(converted(instance, index, frame, form));
+            return;
+        }
         try {
             retrieve.copyFrame(instance, index, frame, out);
         } catch (FrameNotAvailableException e) {
             throw new IOException(e.getMessage(), e); // checked before the response started
+        }
+    }
+
+    private byte[] converted(StoredInstance instance, FrameIndex index, int frame, FrameForm form) throws IOException {
+        try {
+            return form == FrameForm.JPEG
+                    ? rendering.baselineJpeg(instance, index, frame, RenderParameters.DEFAULT_QUALITY)
+                    : decoding.decodeFrame(instance, index, frame).data();
+        } catch (FrameNotAvailableException | NotDecodableException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
