@@ -44,6 +44,13 @@ public class ConversionJobRepository {
         return job;
     }
 
+    /** Whether the migration that creates conversion_job has committed (the core migrates when a module starts). */
+    @Transactional
+    public boolean tableExists() {
+        Object r = em.createNativeQuery("select to_regclass('conversion_job') is not null").getSingleResult();
+        return Boolean.TRUE.equals(r);
+    }
+
     @Transactional
     public Optional<ConversionJob> find(long id) {
         return Optional.ofNullable(em.find(ConversionJob.class, id));

@@ -131,6 +131,11 @@ public class ConversionJobService {
                         + "; source kept at " + job.getSourcePath() + "): " + reason);
     }
 
+    /** Whether the job table exists yet (see {@link ConversionJobRepository#tableExists()}). */
+    public boolean ready() {
+        return jobs.tableExists();
+    }
+
     /**
      * Start-up: a job that was RUNNING when the archive stopped cannot be resumed (the converter gives every run
      * new UIDs, so re-running would store a second copy of what was already stored): it is FAILED with a reason
