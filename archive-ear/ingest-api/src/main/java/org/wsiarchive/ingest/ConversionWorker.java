@@ -74,6 +74,18 @@ public class ConversionWorker {
         pool.shutdownNow();
     }
 
+    /**
+     * The archive is stopping and this job was cut short: it stays RUNNING, and the next start marks it FAILED
+     * as interrupted, instead of reporting the interruption as a fault of the slide.
+     */
+    private boolean stopping() {
+        if (pool.isShutdown()) {
+            LOG.info("conversion interrupted by the archive stopping");
+            return true;
+        }
+        return false;
+    }
+
     public void submit(long jobId) {
         pool.execute(() -> run(jobId));
     }
@@ -86,6 +98,9 @@ public class ConversionWorker {
             ConversionJob job = jobs.find(id).orElseThrow();
             convertAndStore(job);
         } catch (Throwable e) {
+            if (stopping()) {
+                return;
+            }
             // whatever went wrong, the job must not stay RUNNING
             LOG.log(Level.SEVERE, "conversion job " + id + " failed unexpectedly", e);
             jobs.fail(id, "internal error: " + describe(e));
@@ -119,6 +134,9 @@ public class ConversionWorker {
             result = Converter.convert(source, output, metadata, ConversionOptions.defaults());
         } catch (IOException | RuntimeException e) {
             monitor.cancel(false);
+            if (stopping()) {
+                return;
+            }
             LOG.log(Level.INFO, "conversion job " + id + ": " + source.getFileName() + " not converted", e);
             jobs.fail(id, "conversion of " + job.getSourceFileName() + " failed: " + describe(e));
             return;

@@ -210,6 +210,110 @@ class SlideIngestIT {
         assertEquals(job.getInt("instanceCount"), instances.size());
     }
 
+    /**
+     * The archive as the launcher runs it, stopped with a job RUNNING and one QUEUED: after the start the running
+     * one is FAILED with a reason (re-running would store a second copy under new UIDs), the queued one runs.
+     */
+    @Test
+    @Order(5)
+    void jobsInterruptedByAStopAreSettledAtTheNextStart() throws Exception {
+        Path dataDir = ItEnvironment.workDir().resolve("ingest-restart-data");
+        int dbPort = Integer.getInteger("it.db.port") + 1;
+        int offset = ArchiveDeployment.PORT_OFFSET + 300;
+        String api = "http://localhost:" + (8080 + offset) + "/api";
+        List<Process> launched = new ArrayList<>();
+        try {
+            Process archive = startLauncher(dataDir, offset, dbPort, launched);
+            long running;
+            long queued;
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/archive",
+                    org.wsiarchive.launcher.EmbeddedDatabase.USER, org.wsiarchive.launcher.EmbeddedDatabase.PASSWORD)) {
+                running = insertJob(c, "RUNNING", "interrupted.svs");
+                queued = insertJob(c, "QUEUED", "queued.svs");
+                Path source = Files.createDirectories(dataDir.resolve("storage/ingest/" + queued + "/source"))
+                        .resolve("queued.svs");
+                Files.copy(SVS, source);
+                try (PreparedStatement s = c.prepareStatement(
+                        "update conversion_job set source_path = ?, source_size = ? where id = ?")) {
+                    s.setString(1, source.toString());
+                    s.setLong(2, Files.size(source));
+                    s.setLong(3, queued);
+                    s.executeUpdate();
+                }
+            }
+            stopLauncher(archive);
+            archive = startLauncher(dataDir, offset, dbPort, launched);
+
+            JsonObject interrupted = awaitFinished(api + "/conversion-jobs/" + running);
+            assertEquals("FAILED", interrupted.getString("status"), interrupted.toString());
+            assertTrue(interrupted.getString("message").contains("interrupted by an archive restart"), interrupted.toString());
+            JsonObject resumed = awaitFinished(api + "/conversion-jobs/" + queued);
+            assertEquals("SUCCEEDED", resumed.getString("status"), resumed.toString());
+            assertTrue(Files.isDirectory(dataDir.resolve("incoming")), "the launcher configures the watch folder");
+            stopLauncher(archive);
+        } finally {
+            for (Process p : launched) stopLauncher(p);
+        }
+    }
+
+    private static long insertJob(Connection c, String status, String name) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("insert into conversion_job (origin, source_file_name, status,"
+                + " message, requester_protocol, requester_user, started_time) values ('UPLOAD', ?, ?, ?, 'INGEST',"
+                + " 'it', " + (status.equals("RUNNING") ? "now()" : "null") + ") returning id")) {
+            s.setString(1, name);
+            s.setString(2, status);
+            s.setString(3, status.equals("RUNNING") ? "converting: 10 MiB of DICOM written" : "queued");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Process startLauncher(Path dataDir, int offset, int dbPort, List<Process> launched) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("it.launcher.jar"),
+                "--wildfly-home", System.getProperty("wildfly.home"), "--ear", System.getProperty("it.ear"))
+                .redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("ARCHIVE_DATA_DIR", dataDir.toString());
+        env.put("ARCHIVE_PORT_OFFSET", String.valueOf(offset));
+        env.put("ARCHIVE_DB_PORT", String.valueOf(dbPort));
+        env.put("ARCHIVE_JAVA_OPTS", "-Xmx768m");
+        env.remove("ARCHIVE_DB_URL");
+        Process p = pb.start();
+        launched.add(p);
+        java.util.concurrent.CompletableFuture<String> ready = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            StringBuilder tail = new StringBuilder();
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("Archive ready")) ready.complete(line);
+                    tail.append(line).append('\n');
+                    if (tail.length() > 20000) tail.delete(0, tail.length() - 20000);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new AssertionError("launcher ended before ready:\n" + tail));
+        });
+        reader.setDaemon(true);
+        reader.start();
+        ready.get(300, java.util.concurrent.TimeUnit.SECONDS);
+        return p;
+    }
+
+    private static void stopLauncher(Process p) throws Exception {
+        if (p == null || !p.isAlive()) return;
+        p.destroy(); // SIGTERM: the launcher stops WildFly, then PostgreSQL
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     // --- helpers
 
     private HttpResponse<byte[]> upload(Path file, String name, Map<String, String> metadata)
