@@ -409,6 +409,7 @@ public final class ArchiveLauncher {
         cmd.add("-Darchive.db.password=" + dbPassword);
         cmd.add("-Darchive.storage.dir=" + config.storageDir());
         cmd.add("-Darchive.storage.allow-overwrite=" + config.allowOverwrite());
+        cmd.add("-Darchive.ingest.watch-dir=" + config.dataDir().resolve("incoming"));
 
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().directory(config.dataDir().toFile());
         Map<String, String> env = pb.environment();

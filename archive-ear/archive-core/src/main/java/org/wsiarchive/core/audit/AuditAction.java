@@ -11,5 +11,11 @@ public enum AuditAction {
     /** instances, frames or metadata were read (ATNA: DICOM Instances Transferred, read) */
     RETRIEVE,
     /** the archive started or stopped (ATNA: Application Activity) */
-    APPLICATION_START
+    APPLICATION_START,
+    /** a proprietary slide was accepted for conversion (upload or watch folder); nothing stored yet */
+    CONVERSION_JOB_CREATED,
+    /** a slide was converted and all its DICOM instances stored */
+    CONVERSION_SUCCEEDED,
+    /** a conversion or the store of its output failed; the source file is kept */
+    CONVERSION_FAILED
 }
