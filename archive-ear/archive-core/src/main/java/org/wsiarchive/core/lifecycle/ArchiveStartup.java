@@ -15,19 +15,20 @@ import org.wsiarchive.core.storage.FileStorage;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
  * Brings the archive to a consistent state before it serves anything: the schema is migrated by Flyway (never by
  * Hibernate), then the storage is recovered from any crash (see FileStorage). Runs once, when the first module of
- * the application initialises its application scope.
+ * the application initialises its application scope; modules initialising at the same time wait until it is done.
  */
 @ApplicationScoped
 public class ArchiveStartup {
 
     private static final Logger LOG = Logger.getLogger(ArchiveStartup.class.getName());
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** Guards the start: WildFly initialises the EAR's WARs in parallel, and none may run before the schema is there. */
+    private static final Object LOCK = new Object();
+    private static boolean started;
 
     @Resource(lookup = "java:jboss/datasources/ArchiveDS")
     DataSource dataSource;
@@ -39,9 +40,15 @@ public class ArchiveStartup {
     AuditService audit;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        if (!STARTED.compareAndSet(false, true)) {
-            return;
+        synchronized (LOCK) {
+            if (!started) {
+                start();
+                started = true;
+            }
         }
+    }
+
+    private void start() {
         MigrateResult migration = Flyway.configure(ArchiveStartup.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
