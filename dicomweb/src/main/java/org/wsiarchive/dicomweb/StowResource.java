@@ -45,6 +45,8 @@ import java.util.Map;
 public class StowResource {
 
     private static final String APPLICATION_DICOM = "application/dicom";
+    /** The JSON metadata is parsed in memory (unlike bulk data, which stays in files): cap it. */
+    private static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
 
     @Inject
     StoreService store;
@@ -143,6 +145,11 @@ public class StowResource {
             if (!firstType.equalsIgnoreCase(DicomWebResponses.DICOM_JSON) && !firstType.equalsIgnoreCase("application/json")) {
                 return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the first part of a multipart/related;"
                         + " type=\"application/dicom+json\" body must be the DICOM JSON metadata, not " + firstType);
+            }
+            if (first.file().size() > MAX_METADATA_BYTES) {
+                audit(who, "metadata part of " + first.file().size() + " bytes refused");
+                return DicomWebResponses.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the metadata part is larger than "
+                        + MAX_METADATA_BYTES + " bytes; bulk data belongs in parts of its own");
             }
             JsonArray datasets;
             try (JsonReader reader = Json.createReader(Files.newInputStream(first.file().path()))) {

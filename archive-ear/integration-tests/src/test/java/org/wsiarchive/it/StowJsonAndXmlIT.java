@@ -358,6 +358,7 @@ class StowJsonAndXmlIT {
             assertTrue(plain.headers().firstValue("Content-Encoding").isEmpty());
             byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes();
             assertTrue(gz.body().length < unzipped.length);
+            System.out.printf("gzip %s metadata: %d -> %d bytes%n", accept, unzipped.length, gz.body().length);
             String vary = String.join(",", gz.headers().allValues("Vary"));
             assertTrue(vary.contains("Accept-Encoding") && vary.contains("Accept"), vary);
             if (accept.startsWith("application")) {
