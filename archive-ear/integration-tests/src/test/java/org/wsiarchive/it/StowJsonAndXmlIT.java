@@ -374,9 +374,11 @@ class StowJsonAndXmlIT {
         // QIDO JSON is compressed too; frames are not
         HttpResponse<byte[]> qido = client.get("/studies?limit=5", "application/dicom+json", Map.of("Accept-Encoding", "gzip"));
         assertEquals("gzip", qido.headers().firstValue("Content-Encoding").orElse(null));
+        assertTrue(String.join(",", qido.headers().allValues("Vary")).contains("Accept-Encoding"));
         HttpResponse<byte[]> frame = client.get(instance + "/frames/1", ALL_FRAMES, Map.of("Accept-Encoding", "gzip"));
         assertEquals(200, frame.statusCode());
         assertTrue(frame.headers().firstValue("Content-Encoding").isEmpty());
+        assertEquals("Accept", String.join(",", frame.headers().allValues("Vary")));
     }
 
     private static HttpResponse<byte[]> withBody(HttpResponse<byte[]> r, byte[] body) {
