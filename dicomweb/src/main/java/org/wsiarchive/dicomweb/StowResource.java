@@ -15,13 +15,29 @@ import org.wsiarchive.core.storage.FileStorage;
 import org.wsiarchive.core.store.StoreResult;
 import org.wsiarchive.core.store.StoreService;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import org.wsiarchive.core.audit.AuditAction;
+import org.wsiarchive.core.audit.AuditService;
+import org.wsiarchive.core.dicom.json.DicomJsonReader;
+import org.wsiarchive.core.dicom.json.Part10FromJson;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * STOW-RS (PS3.18 10.5) for Part 10 instances in multipart/related; type="application/dicom". The whole body is
+ * STOW-RS (PS3.18 10.5) for Part 10 instances in multipart/related; type="application/dicom", and for DICOM JSON
+ * metadata with bulk data in multipart/related; type="application/dicom+json". The whole body is
  * received first (each part streamed to a temporary file, never held in memory); only a body that parsed
  * completely is stored, so a truncated or malformed request stores nothing.
  */
@@ -29,9 +45,15 @@ import java.util.List;
 public class StowResource {
 
     private static final String APPLICATION_DICOM = "application/dicom";
+    /** The JSON metadata is parsed in memory (unlike bulk data, which stays in files): cap it. */
+    private static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
 
     @Inject
     StoreService store;
+    @Inject
+    FileStorage storage;
+    @Inject
+    AuditService audit;
     @Context
     UriInfo uriInfo;
     @Context
@@ -51,26 +73,30 @@ public class StowResource {
         return stow(body, study);
     }
 
-    private record Received(FileStorage.ReceivedFile file, String contentType) {}
+    private record Received(FileStorage.ReceivedFile file, String contentType, String contentLocation) {}
 
     private Response stow(InputStream body, String expectedStudy) {
         Requester who = RequestContext.requester(request);
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (contentType == null || !contentType.toLowerCase().startsWith("multipart/related")) {
-            return DicomWebResponses.error(Response.Status.UNSUPPORTED_MEDIA_TYPE,
-                    "STOW-RS takes multipart/related; type=\"application/dicom\" (got " + contentType + ")");
+            return DicomWebResponses.error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "STOW-RS takes multipart/related;"
+                    + " type=\"application/dicom\" or type=\"application/dicom+json\" (got " + contentType + ")");
         }
         List<Received> received = new ArrayList<>();
+        boolean metadataAndBulkData;
         try (MultipartRelatedReader reader = new MultipartRelatedReader(body, contentType)) {
             String root = reader.rootType();
-            if (root != null && !root.equalsIgnoreCase(APPLICATION_DICOM)) {
+            metadataAndBulkData = root != null && root.equalsIgnoreCase(DicomWebResponses.DICOM_JSON);
+            if (root != null && !root.equalsIgnoreCase(APPLICATION_DICOM) && !metadataAndBulkData) {
                 return DicomWebResponses.error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "multipart/related type \""
-                        + root + "\" is not supported; this archive stores application/dicom (Part 10) instances");
+                        + root + "\" is not supported; this archive stores application/dicom (Part 10) instances, or"
+                        + " application/dicom+json metadata with its bulk data");
             }
             MultipartRelatedReader.Part part;
             while ((part = reader.next()) != null) {
                 MultipartRelatedReader.Part p = part;
-                received.add(new Received(store.receive(p::transferTo), p.contentType()));
+                received.add(new Received(store.receive(p::transferTo), p.contentType(),
+                        p.headers().get("Content-Location")));
             }
         } catch (MultipartException e) {
             discardAll(received, who, "malformed multipart body: " + e.getMessage());
@@ -81,6 +107,9 @@ public class StowResource {
         }
         if (received.isEmpty()) {
             return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the multipart body has no parts");
+        }
+        if (metadataAndBulkData) {
+            return stowMetadataAndBulkData(received, who, expectedStudy);
         }
 
         List<StoreResult> results = new ArrayList<>();
@@ -95,6 +124,93 @@ public class StowResource {
             results.add(store.store(r.file(), who, expectedStudy));
         }
         return response(results, expectedStudy);
+    }
+
+    /**
+     * PS3.18 10.5.1.2.2: the first part is a DICOM JSON array of data sets, the others the bulk data they reference
+     * by BulkDataURI = Content-Location. Each data set becomes a Part 10 object ({@link Part10FromJson}, Pixel Data
+     * copied from the received part files) that is stored like any other instance. A first part that is not a JSON
+     * array makes the whole body malformed (400, nothing stored); a data set that cannot be built fails on its own.
+     */
+    private Response stowMetadataAndBulkData(List<Received> received, Requester who, String expectedStudy) {
+        Map<String, List<Part10FromJson.BulkPart>> bulk = new HashMap<>();
+        for (Received r : received.subList(1, received.size())) {
+            if (r.contentLocation() == null) continue; // nothing can reference it
+            bulk.computeIfAbsent(r.contentLocation().trim(), k -> new ArrayList<>())
+                    .add(new Part10FromJson.BulkPart(r.file().path(), r.file().size(), r.contentType()));
+        }
+        try {
+            Received first = received.get(0);
+            String firstType = first.contentType() == null ? DicomWebResponses.DICOM_JSON : first.contentType().split(";")[0].trim();
+            if (!firstType.equalsIgnoreCase(DicomWebResponses.DICOM_JSON) && !firstType.equalsIgnoreCase("application/json")) {
+                return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the first part of a multipart/related;"
+                        + " type=\"application/dicom+json\" body must be the DICOM JSON metadata, not " + firstType);
+            }
+            if (first.file().size() > MAX_METADATA_BYTES) {
+                audit(who, "metadata part of " + first.file().size() + " bytes refused");
+                return DicomWebResponses.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the metadata part is larger than "
+                        + MAX_METADATA_BYTES + " bytes; bulk data belongs in parts of its own");
+            }
+            JsonArray datasets;
+            try (JsonReader reader = Json.createReader(Files.newInputStream(first.file().path()))) {
+                datasets = reader.readArray();
+            } catch (JsonException | IllegalStateException | IOException e) {
+                audit(who, "metadata part is not a JSON array: " + e.getMessage());
+                return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the metadata part is not a JSON array of"
+                        + " DICOM JSON data sets (PS3.18 F.2): " + e.getMessage());
+            }
+            List<StoreResult> results = new ArrayList<>();
+            for (int i = 0; i < datasets.size(); i++) {
+                results.add(storeDataset(datasets.get(i), i + 1, bulk, who, expectedStudy));
+            }
+            if (results.isEmpty()) {
+                return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the metadata part holds no data set");
+            }
+            return response(results, expectedStudy);
+        } finally {
+            for (Received r : received) storage.discard(r.file()); // the parts themselves are never stored
+        }
+    }
+
+    private StoreResult storeDataset(JsonValue json, int number, Map<String, List<Part10FromJson.BulkPart>> bulk,
+                                     Requester who, String expectedStudy) {
+        String cuid = null, iuid = null;
+        if (json instanceof JsonObject o) {
+            cuid = firstString(o, "00080016");
+            iuid = firstString(o, "00080018");
+        }
+        Part10FromJson object;
+        try {
+            if (!(json instanceof JsonObject o)) {
+                throw new DicomJsonReader.DicomJsonException("data set " + number + " is not a JSON object");
+            }
+            object = Part10FromJson.prepare(o, uri -> bulk.get(uri.trim()));
+        } catch (DicomJsonReader.DicomJsonException e) {
+            audit(who, "data set " + number + ": " + e.getMessage());
+            return new StoreResult(StoreResult.Status.FAILED, cuid, iuid, null, null, StoreResult.CANNOT_UNDERSTAND,
+                    "data set " + number + " cannot be made a DICOM instance: " + e.getMessage());
+        }
+        FileStorage.ReceivedFile file;
+        try {
+            file = store.receive(object::writeTo);
+        } catch (IOException e) {
+            audit(who, "data set " + number + " not written: " + e.getMessage());
+            return new StoreResult(StoreResult.Status.FAILED, cuid, iuid, null, null, StoreResult.OUT_OF_RESOURCES,
+                    "data set " + number + " could not be written: " + e.getMessage());
+        }
+        return store.store(file, who, expectedStudy);
+    }
+
+    private static String firstString(JsonObject o, String tag) {
+        JsonObject a = o.get(tag) instanceof JsonObject x ? x : null;
+        if (a == null || !(a.get("Value") instanceof JsonArray v) || v.isEmpty() || !(v.get(0) instanceof JsonString s)) {
+            return null;
+        }
+        return s.getString();
+    }
+
+    private void audit(Requester who, String reason) {
+        audit.record(AuditAction.STORE_REJECTED, AuditService.Outcome.FAILURE, who, null, null, reason);
     }
 
     private void discardAll(List<Received> received, Requester who, String reason) {

@@ -197,10 +197,10 @@ public class WadoResource {
     }
 
     private Response metadata(String study, String series, String sop) {
-        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
-        if (!accepted.isEmpty() && accepted.stream().noneMatch(a -> !a.multipart()
-                && (a.accepts(DicomWebResponses.DICOM_JSON) || a.accepts("application/json")))) {
-            return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "metadata is available as application/dicom+json");
+        MetadataRepresentation representation = MetadataRepresentation.choose(headers.getHeaderString(HttpHeaders.ACCEPT));
+        if (representation == null) {
+            return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "metadata is available as application/dicom+json"
+                    + " or multipart/related; type=\"application/dicom+xml\"");
         }
         List<StoredInstance> found = retrieve.find(study, series, sop);
         if (found.isEmpty()) {
@@ -213,19 +213,12 @@ public class WadoResource {
         }
         retrieve.audit(RequestContext.requester(request), study,
                 found.stream().map(StoredInstance::sopInstanceUid).toList(), "metadata", true);
-        StreamingOutput body = out -> {
-            out.write('[');
-            for (int k = 0; k < stored.size(); k++) {
-                if (k > 0) out.write(',');
-                out.write(MetadataJson.expand(stored.get(k), base).getBytes(StandardCharsets.UTF_8));
-            }
-            out.write(']');
-        };
-        Response.ResponseBuilder rb = Response.ok(body, DicomWebResponses.DICOM_JSON);
+        Response.ResponseBuilder rb = representation.response(stored, base);
         if (found.size() == 1) {
-            rb.tag(new EntityTag(found.get(0).sha256() + "-metadata"));
+            rb.tag(new EntityTag(found.get(0).sha256() + "-metadata" + representation.etagSuffix()));
         }
-        return rb.build();
+        // the representation depends on Accept, and (through the server's gzip filter) on Accept-Encoding
+        return rb.header(HttpHeaders.VARY, "Accept, Accept-Encoding").build();
     }
 
     // ---- frames ----------------------------------------------------------------------------------------------
