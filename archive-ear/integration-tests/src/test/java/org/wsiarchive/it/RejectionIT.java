@@ -90,8 +90,8 @@ class RejectionIT {
         byte[] dicom = Files.readAllBytes(WSI);
         assertEquals(400, client.post("/studies", "multipart/related; type=\"application/dicom\"", dicom).statusCode());
         assertEquals(415, client.post("/studies", "application/dicom", dicom).statusCode());
-        assertEquals(415, client.post("/studies", "multipart/related; type=\"application/dicom+json\"; boundary=x",
-                "--x\r\nContent-Type: application/dicom+json\r\n\r\n[]\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII)).statusCode());
+        assertEquals(415, client.post("/studies", "multipart/related; type=\"application/pdf\"; boundary=x",
+                "--x\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII)).statusCode());
         assertEquals(before, state());
     }
 

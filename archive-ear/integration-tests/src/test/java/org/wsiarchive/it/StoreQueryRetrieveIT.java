@@ -343,7 +343,7 @@ class StoreQueryRetrieveIT {
         int at = body.indexOf("/bulkdata/0048");
         if (at > 0) {
             int start = body.lastIndexOf('"', at) + 1;
-            String uri = body.substring(start, body.indexOf('"', at)).replace("https://pacs.example.org", "http://localhost:8080");
+            String uri = body.substring(start, body.indexOf('"', at)).replace("https://pacs.example.org/dicom-web", ArchiveDeployment.BASE);
             HttpResponse<byte[]> bulk = client.get(uri, "application/octet-stream");
             assertEquals(200, bulk.statusCode(), uri);
             assertTrue(bulk.body().length > 0);
