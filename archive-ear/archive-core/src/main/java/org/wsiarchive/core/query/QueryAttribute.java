@@ -33,10 +33,10 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         INTEGER,
         /** a backslash-joined multi-valued column: a key value matches if any stored value matches */
         MULTI_VALUED,
-        /** Specimen Identifier inside the Specimen Description Sequence: matched through the specimen table */
-        SPECIMEN,
-        /** returned, never matched (counts) */
-        RETURN_ONLY
+        /** Specimen Identifier inside the Specimen Description Sequence: as STRING, on any item (specimen table) */
+        SPECIMEN_STRING,
+        /** Specimen UID inside the Specimen Description Sequence: as UID, on any item (specimen table) */
+        SPECIMEN_UID
     }
 
     private static final Map<AttributeTag, QueryAttribute> BY_TAG = new LinkedHashMap<>();
@@ -60,8 +60,8 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         add(TagFromName.StudyInstanceUID, st, "st.study_iuid", Matching.UID, true);
         add(TagFromName.StudyID, st, "st.study_id", Matching.STRING, true);
         add(TagFromName.StudyDescription, st, "st.study_description", Matching.STRING, false);
-        add(TagFromName.NumberOfStudyRelatedSeries, st, "st.number_of_series", Matching.RETURN_ONLY, true);
-        add(TagFromName.NumberOfStudyRelatedInstances, st, "st.number_of_instances", Matching.RETURN_ONLY, true);
+        add(TagFromName.NumberOfStudyRelatedSeries, st, "st.number_of_series", Matching.INTEGER, true);
+        add(TagFromName.NumberOfStudyRelatedInstances, st, "st.number_of_instances", Matching.INTEGER, true);
 
         add(TagFromName.Modality, se, "se.modality", Matching.STRING, true);
         add(TagFromName.SeriesDescription, se, "se.series_description", Matching.STRING, true);
@@ -70,7 +70,7 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         add(TagFromName.BodyPartExamined, se, "se.body_part_examined", Matching.STRING, false);
         add(TagFromName.PerformedProcedureStepStartDate, se, "se.pps_start_date", Matching.DATE, true);
         add(TagFromName.PerformedProcedureStepStartTime, se, "se.pps_start_time", Matching.TIME, true);
-        add(TagFromName.NumberOfSeriesRelatedInstances, se, "se.number_of_instances", Matching.RETURN_ONLY, true);
+        add(TagFromName.NumberOfSeriesRelatedInstances, se, "se.number_of_instances", Matching.INTEGER, true);
 
         add(TagFromName.SOPClassUID, in, "i.sop_cuid", Matching.UID, true);
         add(TagFromName.SOPInstanceUID, in, "i.sop_iuid", Matching.UID, true);
@@ -89,7 +89,13 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         add(TagFromName.ContentDate, in, "i.content_date", Matching.DATE, false);
         add(TagFromName.ContentTime, in, "i.content_time", Matching.TIME, false);
         add(org.wsiarchive.core.dicom.Keywords.AVAILABLE_TRANSFER_SYNTAX_UID, in, "i.transfer_syntax_uid", Matching.UID, true);
-        add(TagFromName.SpecimenIdentifier, in, "i.pk", Matching.SPECIMEN, false);
+        add(TagFromName.SpecimenIdentifier, in, "sp.specimen_identifier", Matching.SPECIMEN_STRING, false);
+        add(TagFromName.SpecimenUID, in, "sp.specimen_uid", Matching.SPECIMEN_UID, false);
+    }
+
+    /** Held in a table of its own (one row per sequence item): matched, never returned from the index. */
+    public boolean inSequence() {
+        return matching == Matching.SPECIMEN_STRING || matching == Matching.SPECIMEN_UID;
     }
 
     public static QueryAttribute of(AttributeTag tag) {
@@ -103,7 +109,7 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
     /** Attributes returned by default for a search at {@code level} whose results also carry {@code from}'s. */
     public static List<QueryAttribute> defaults(QueryLevel from, QueryLevel level) {
         return BY_TAG.values().stream()
-                .filter(a -> a.defaultReturn && from.isAtOrAbove(a.level) && a.level.isAtOrAbove(level))
+                .filter(a -> a.defaultReturn && !a.inSequence() && from.isAtOrAbove(a.level) && a.level.isAtOrAbove(level))
                 .toList();
     }
 }
