@@ -2,7 +2,6 @@ package org.wsiarchive.core.query;
 
 import java.text.Normalizer;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,9 +46,10 @@ final class PersonNameFolding {
     }
 
     static String fold(String value) {
-        String lower = value.toLowerCase(Locale.ROOT);
-        StringBuilder sb = new StringBuilder(lower.length());
-        for (char c : lower.toCharArray()) {
+        // per character, as the table was built (String.toLowerCase may change the length: İ → i̇)
+        StringBuilder sb = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            c = Character.toLowerCase(c);
             int i = FROM.indexOf(c);
             sb.append(i >= 0 ? TO.charAt(i) : c);
         }
