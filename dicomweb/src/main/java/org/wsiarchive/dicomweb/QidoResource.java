@@ -12,6 +12,7 @@ import org.wsiarchive.core.query.*;
 
 import jakarta.json.*;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
 import org.wsiarchive.core.dicom.MetadataJson;
 import org.wsiarchive.core.dicom.json.DicomJsonWriter;
 
@@ -27,6 +28,10 @@ public class QidoResource {
 
     static final int MAX_LIMIT = 1000;
     private static final DicomJsonWriter JSON = new DicomJsonWriter(DicomJsonWriter.defaultPolicy(""));
+    // looked up once: the static Json.create* methods search for the provider on every call
+    private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
     /** Sequence paths the index matches: the last element, on any item of the sequence. */
     private static final Set<String> MATCHED_PATHS = Set.of(
             "SpecimenDescriptionSequence.SpecimenIdentifier", "00400560.00400551",
@@ -118,7 +123,7 @@ public class QidoResource {
      */
     private static StreamingOutput jsonArray(QueryResult result, String base) {
         return out -> {
-            try (JsonGenerator g = Json.createGenerator(out)) {
+            try (JsonGenerator g = GENERATORS.createGenerator(out, java.nio.charset.StandardCharsets.UTF_8)) {
                 g.writeStartArray();
                 for (int i = 0; i < result.matches().size(); i++) {
                     AttributeList match = result.matches().get(i);
@@ -128,12 +133,12 @@ public class QidoResource {
                         continue;
                     }
                     JsonObject indexed;
-                    try (JsonReader reader = Json.createReader(new ByteArrayInputStream(JSON.toBytes(match)))) {
+                    try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(JSON.toBytes(match)), java.nio.charset.StandardCharsets.UTF_8)) {
                         indexed = reader.readObject();
                     }
                     TreeMap<String, JsonValue> merged = new TreeMap<>(indexed);
                     stored.forEach((k, v) -> merged.putIfAbsent(k, withBase(v, base)));
-                    JsonObjectBuilder b = Json.createObjectBuilder();
+                    JsonObjectBuilder b = BUILDERS.createObjectBuilder();
                     merged.forEach(b::add);
                     g.write(b.build());
                 }
@@ -151,12 +156,12 @@ public class QidoResource {
                         ? Json.createValue(s.replace(MetadataJson.BASE_PLACEHOLDER, base)) : value;
             }
             case OBJECT -> {
-                JsonObjectBuilder b = Json.createObjectBuilder();
+                JsonObjectBuilder b = BUILDERS.createObjectBuilder();
                 value.asJsonObject().forEach((k, v) -> b.add(k, withBase(v, base)));
                 yield b.build();
             }
             case ARRAY -> {
-                JsonArrayBuilder b = Json.createArrayBuilder();
+                JsonArrayBuilder b = BUILDERS.createArrayBuilder();
                 value.asJsonArray().forEach(v -> b.add(withBase(v, base)));
                 yield b.build();
             }

@@ -71,6 +71,8 @@ final class MatchingSql {
             }
             case DATE -> range(keyword, col, v, DATE, "YYYYMMDD");
             case TIME -> range(keyword, col, v, TIME, "HHMMSS[.FFFFFF]");
+            case RETURN_ONLY -> throw new InvalidQueryException(keyword
+                    + " is computed by the archive and returned, it cannot be used as a matching key");
             case SPECIMEN_UID, SPECIMEN_STRING -> {
                 // an item of the Specimen Description Sequence must match: the specimen table holds one row per item
                 StringBuilder sub = new StringBuilder("true");

@@ -36,7 +36,9 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         /** Specimen Identifier inside the Specimen Description Sequence: as STRING, on any item (specimen table) */
         SPECIMEN_STRING,
         /** Specimen UID inside the Specimen Description Sequence: as UID, on any item (specimen table) */
-        SPECIMEN_UID
+        SPECIMEN_UID,
+        /** computed counts: returned, never matched (PS3.4 C.6.1.1: return keys only) */
+        RETURN_ONLY
     }
 
     private static final Map<AttributeTag, QueryAttribute> BY_TAG = new LinkedHashMap<>();
@@ -60,8 +62,8 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         add(TagFromName.StudyInstanceUID, st, "st.study_iuid", Matching.UID, true);
         add(TagFromName.StudyID, st, "st.study_id", Matching.STRING, true);
         add(TagFromName.StudyDescription, st, "st.study_description", Matching.STRING, false);
-        add(TagFromName.NumberOfStudyRelatedSeries, st, "st.number_of_series", Matching.INTEGER, true);
-        add(TagFromName.NumberOfStudyRelatedInstances, st, "st.number_of_instances", Matching.INTEGER, true);
+        add(TagFromName.NumberOfStudyRelatedSeries, st, "st.number_of_series", Matching.RETURN_ONLY, true);
+        add(TagFromName.NumberOfStudyRelatedInstances, st, "st.number_of_instances", Matching.RETURN_ONLY, true);
 
         add(TagFromName.Modality, se, "se.modality", Matching.STRING, true);
         add(TagFromName.SeriesDescription, se, "se.series_description", Matching.STRING, true);
@@ -70,7 +72,7 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         add(TagFromName.BodyPartExamined, se, "se.body_part_examined", Matching.STRING, false);
         add(TagFromName.PerformedProcedureStepStartDate, se, "se.pps_start_date", Matching.DATE, true);
         add(TagFromName.PerformedProcedureStepStartTime, se, "se.pps_start_time", Matching.TIME, true);
-        add(TagFromName.NumberOfSeriesRelatedInstances, se, "se.number_of_instances", Matching.INTEGER, true);
+        add(TagFromName.NumberOfSeriesRelatedInstances, se, "se.number_of_instances", Matching.RETURN_ONLY, true);
 
         add(TagFromName.SOPClassUID, in, "i.sop_cuid", Matching.UID, true);
         add(TagFromName.SOPInstanceUID, in, "i.sop_iuid", Matching.UID, true);

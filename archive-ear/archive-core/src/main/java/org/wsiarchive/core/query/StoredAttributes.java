@@ -1,18 +1,26 @@
 package org.wsiarchive.core.query;
 
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.zip.GZIPInputStream;
 
 /** Picks top-level attributes out of an instance's stored DICOM JSON (gzip), decompressing and parsing it once. */
 final class StoredAttributes {
+
+    // looked up once: Json.createParser and Json.createObjectBuilder search for the provider on every call
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
     private StoredAttributes() {}
 
@@ -22,9 +30,9 @@ final class StoredAttributes {
      *             (5200,9230) unless they are asked for
      */
     static JsonObject pick(byte[] jsonGz, NavigableSet<String> keys) {
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = BUILDERS.createObjectBuilder();
         String last = keys.last();
-        try (JsonParser p = Json.createParser(new GZIPInputStream(new ByteArrayInputStream(jsonGz)))) {
+        try (JsonParser p = PARSERS.createParser(new GZIPInputStream(new ByteArrayInputStream(jsonGz), 8192), StandardCharsets.UTF_8)) {
             if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
                 return out.build();
             }
