@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns one key value into an SQL condition on its column, following PS3.4 C.2.2.2: single value, wildcard
- * (* and ?), list of values (backslash; also comma for UIDs, as PS3.18 allows), date and time ranges.
+ * (* and ?), list of values (backslash; also comma for UIDs, as PS3.18 allows), date and time ranges, combined
+ * date-time ranges (C.2.2.2.5) and, when asked for, fuzzy person-name matching (see {@link PersonNameFolding}).
  * Values always travel as bind parameters.
  */
 final class MatchingSql {
@@ -17,17 +18,25 @@ final class MatchingSql {
 
     private final StringBuilder where;
     private final List<Object> params;
+    private final boolean fuzzyMatching;
 
-    MatchingSql(StringBuilder where, List<Object> params) {
+    MatchingSql(StringBuilder where, List<Object> params, boolean fuzzyMatching) {
         this.where = where;
         this.params = params;
+        this.fuzzyMatching = fuzzyMatching;
+    }
+
+    /** True when {@code value} asks for no matching at all (empty or a lone *). */
+    static boolean isUniversal(String value) {
+        String v = value.trim();
+        return v.isEmpty() || v.equals("*");
     }
 
     void add(QueryAttribute attribute, String keyword, String value) throws InvalidQueryException {
-        String v = value.trim();
-        if (v.isEmpty() || v.equals("*")) {
-            return; // universal matching
+        if (isUniversal(value)) {
+            return;
         }
+        String v = value.trim();
         String col = attribute.column();
         switch (attribute.matching()) {
             case UID -> {
@@ -40,7 +49,8 @@ final class MatchingSql {
                 anyOf(col + " = ?", uids);
             }
             case STRING -> anyOf(split(v, "\\\\"), s -> textCondition(col, s, false));
-            case PERSON_NAME -> anyOf(split(v, "\\\\"), s -> textCondition(col, s, true));
+            case PERSON_NAME -> anyOf(split(v, "\\\\"),
+                    s -> fuzzyMatching ? fuzzyNameCondition(col, s) : textCondition(col, s, true));
             case MULTI_VALUED -> anyOf(split(v, "\\\\"), s -> {
                 params.add(like(s));
                 return "exists (select 1 from unnest(string_to_array(" + col + ", '\\')) mv where mv like ? escape '!')";
@@ -61,13 +71,68 @@ final class MatchingSql {
             }
             case DATE -> range(keyword, col, v, DATE, "YYYYMMDD");
             case TIME -> range(keyword, col, v, TIME, "HHMMSS[.FFFFFF]");
-            case SPECIMEN -> anyOf(split(v, "\\\\"), s -> {
-                params.add(like(s));
-                return "exists (select 1 from specimen sp where sp.instance_fk = " + col
-                        + " and sp.specimen_identifier like ? escape '!')";
-            });
-            case RETURN_ONLY -> throw new InvalidQueryException(keyword + " cannot be used as a matching key");
+            case RETURN_ONLY -> throw new InvalidQueryException(keyword
+                    + " is computed by the archive and returned, it cannot be used as a matching key");
+            case SPECIMEN_UID, SPECIMEN_STRING -> {
+                // an item of the Specimen Description Sequence must match: the specimen table holds one row per item
+                StringBuilder sub = new StringBuilder("true");
+                QueryAttribute item = new QueryAttribute(attribute.tag(), attribute.level(), col,
+                        attribute.matching() == QueryAttribute.Matching.SPECIMEN_UID
+                                ? QueryAttribute.Matching.UID : QueryAttribute.Matching.STRING, false);
+                new MatchingSql(sub, params, fuzzyMatching).add(item, keyword, v);
+                and("exists (select 1 from specimen sp where sp.instance_fk = i.pk and " + sub + ")");
+            }
         }
+    }
+
+    /**
+     * StudyDate with StudyTime (or another DA with its TM) as one date-time range, PS3.4 C.2.2.2.5: the lower bound
+     * is the first date at the first time, the upper the second date at the second time, so 20240105-20240107 with
+     * 1000-1800 runs from 5 January 10:00 to 7 January 18:00 (not 10:00 to 18:00 on each day). Used when both keys
+     * are ranges; a missing time bound leaves that date bound whole.
+     */
+    void addDateTimeRange(QueryAttribute date, String dateKeyword, String dateRange,
+                          QueryAttribute time, String timeKeyword, String timeRange) throws InvalidQueryException {
+        String[] d = bounds(dateKeyword, dateRange.trim(), DATE, "YYYYMMDD");
+        String[] t = bounds(timeKeyword, timeRange.trim(), TIME, "HHMMSS[.FFFFFF]");
+        String dc = date.column(), tc = "coalesce(" + time.column() + ", '')";
+        List<String> conditions = new ArrayList<>();
+        if (!d[0].isEmpty()) {
+            if (t[0].isEmpty()) {
+                params.add(d[0]);
+                conditions.add(dc + " >= ?");
+            } else {
+                params.add(d[0]);
+                params.add(d[0]);
+                params.add(t[0]);
+                conditions.add("(" + dc + " > ? or (" + dc + " = ? and " + tc + " >= ?))");
+            }
+        }
+        if (!d[1].isEmpty()) {
+            if (t[1].isEmpty()) {
+                params.add(d[1]);
+                conditions.add(dc + " <= ?");
+            } else {
+                params.add(d[1]);
+                params.add(d[1]);
+                params.add(t[1]);
+                params.add(like(t[1]) + "%");
+                conditions.add("(" + dc + " < ? or (" + dc + " = ? and (" + tc + " <= ? or " + tc + " like ? escape '!')))");
+            }
+        }
+        if (d[0].isEmpty() && d[1].isEmpty()) {
+            throw new InvalidQueryException(dateKeyword + ": empty range '" + dateRange + "'");
+        }
+        and(String.join(" and ", conditions));
+    }
+
+    private static String[] bounds(String keyword, String v, Pattern format, String formatName)
+            throws InvalidQueryException {
+        int dash = v.indexOf('-');
+        String from = v.substring(0, dash).trim(), to = v.substring(dash + 1).trim();
+        if (!from.isEmpty()) check(keyword, from, format, formatName);
+        if (!to.isEmpty()) check(keyword, to, format, formatName);
+        return new String[] {from, to};
     }
 
     private String textCondition(String col, String value, boolean caseInsensitive) {
@@ -78,6 +143,20 @@ final class MatchingSql {
         }
         params.add(caseInsensitive ? like(value).toLowerCase() : like(value));
         return (caseInsensitive ? "lower(" + col + ")" : col) + " like ? escape '!'";
+    }
+
+    /**
+     * Fuzzy person-name matching (our choice, PS3.4 C.2.2.2.1.9 leaves it to the implementation): both sides folded
+     * (case and accents removed, trailing empty components dropped); the key, wildcards included, matches the whole
+     * name or any one of its components, so "muller" finds "Müller^Hans" and "hans" finds it too.
+     */
+    private String fuzzyNameCondition(String col, String value) {
+        String folded = "rtrim(" + PersonNameFolding.sql(col) + ", '^= ')";
+        String pattern = like(PersonNameFolding.fold(value).replaceAll("[\\^= ]+$", ""));
+        params.add(pattern);
+        params.add(pattern);
+        return "(" + folded + " like ? escape '!' or exists (select 1 from regexp_split_to_table(" + folded
+                + ", '[\\^= ]+') nc where nc like ? escape '!'))";
     }
 
     /** DICOM wildcards to an SQL LIKE pattern with '!' as escape character. */

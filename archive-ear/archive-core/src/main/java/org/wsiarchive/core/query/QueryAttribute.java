@@ -33,9 +33,11 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         INTEGER,
         /** a backslash-joined multi-valued column: a key value matches if any stored value matches */
         MULTI_VALUED,
-        /** Specimen Identifier inside the Specimen Description Sequence: matched through the specimen table */
-        SPECIMEN,
-        /** returned, never matched (counts) */
+        /** Specimen Identifier inside the Specimen Description Sequence: as STRING, on any item (specimen table) */
+        SPECIMEN_STRING,
+        /** Specimen UID inside the Specimen Description Sequence: as UID, on any item (specimen table) */
+        SPECIMEN_UID,
+        /** computed counts: returned, never matched (PS3.4 C.6.1.1: return keys only) */
         RETURN_ONLY
     }
 
@@ -89,7 +91,13 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
         add(TagFromName.ContentDate, in, "i.content_date", Matching.DATE, false);
         add(TagFromName.ContentTime, in, "i.content_time", Matching.TIME, false);
         add(org.wsiarchive.core.dicom.Keywords.AVAILABLE_TRANSFER_SYNTAX_UID, in, "i.transfer_syntax_uid", Matching.UID, true);
-        add(TagFromName.SpecimenIdentifier, in, "i.pk", Matching.SPECIMEN, false);
+        add(TagFromName.SpecimenIdentifier, in, "sp.specimen_identifier", Matching.SPECIMEN_STRING, false);
+        add(TagFromName.SpecimenUID, in, "sp.specimen_uid", Matching.SPECIMEN_UID, false);
+    }
+
+    /** Held in a table of its own (one row per sequence item): matched, never returned from the index. */
+    public boolean inSequence() {
+        return matching == Matching.SPECIMEN_STRING || matching == Matching.SPECIMEN_UID;
     }
 
     public static QueryAttribute of(AttributeTag tag) {
@@ -103,7 +111,7 @@ public record QueryAttribute(AttributeTag tag, QueryLevel level, String column, 
     /** Attributes returned by default for a search at {@code level} whose results also carry {@code from}'s. */
     public static List<QueryAttribute> defaults(QueryLevel from, QueryLevel level) {
         return BY_TAG.values().stream()
-                .filter(a -> a.defaultReturn && from.isAtOrAbove(a.level) && a.level.isAtOrAbove(level))
+                .filter(a -> a.defaultReturn && !a.inSequence() && from.isAtOrAbove(a.level) && a.level.isAtOrAbove(level))
                 .toList();
     }
 }
