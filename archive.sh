@@ -4,7 +4,7 @@
 #   ./archive.sh run  [launcher args...]   build (no tests) and start the archive (Ctrl-C stops it)
 #   ./archive.sh test [maven args...]      build and run unit + integration tests (mvn verify); exits with Maven's code
 #
-# Installs missing Debian packages first (libpixelmed-java and maven; for test also dcmtk, dicom3tools, libvips-tools,
+# Installs missing Debian packages first (libpixelmed-java and maven; for test also dcmtk, dicom3tools, libvips-tools, chromium,
 # nodejs, npm).
 # Needs Java 25: /usr/lib/jvm/temurin-25-jdk-amd64 when present, else an existing JAVA_HOME of Java >= 25.
 # The archive's own settings (data dir, database, ports) are environment variables: see ./archive.sh help.
