@@ -72,7 +72,7 @@ final class RetrieveAuditCoalescer {
     }
 
     void add(long now, Requester who, String study, Collection<String> uids, String detail) {
-        String kind = detail == null || detail.isBlank() ? "retrieve" : detail.strip().split("\\s+", 2)[0];
+        String kind = kind(detail);
         Key key = new Key(who.protocol(), who.userId(), who.remoteHost(), study, kind, now / windowMillis);
         while (true) {
             Bucket b = open.computeIfAbsent(key, k -> new Bucket(k, now));
@@ -84,6 +84,16 @@ final class RetrieveAuditCoalescer {
             }
             open.remove(key, b); // closed by a drain that has not removed it yet: start a new one
         }
+    }
+
+    /** The first word of a detail ("frames 1,2" -> "frames"), without a regular expression: this is per request. */
+    static String kind(String detail) {
+        if (detail == null) return "retrieve";
+        int start = 0, n = detail.length();
+        while (start < n && Character.isWhitespace(detail.charAt(start))) start++;
+        int end = start;
+        while (end < n && !Character.isWhitespace(detail.charAt(end))) end++;
+        return end > start ? detail.substring(start, end) : "retrieve";
     }
 
     /** The windows that ended before {@code now} (all of them when {@code all}), removed from the buffer. */
