@@ -341,7 +341,7 @@ fi
           n = ""; o = ""
           for (x in rps) { split(x, y, "|"); if (y[3] == f[3] && y[1] == "nginx") n = rps[x]; if (y[3] == f[3] && y[2] == f[2] && y[1] == "orthanc") o = rps[x] }
           if (n > 0) r1 = sprintf("%.1f %%", 100 * f[4] / n)
-          if (o > 0) r2 = sprintf("%.0fx", f[4] / o)
+          if (o > 0) r2 = sprintf(f[4] / o < 10 ? "%.2fx" : "%.0fx", f[4] / o)
         }
         printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7], r1, r2
       }

@@ -7,6 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.*;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Successful retrieves, coalesced: one audit event per requester (protocol, user, host), study, kind of retrieve
@@ -22,45 +26,74 @@ final class RetrieveAuditCoalescer {
 
     record Key(String protocol, String userId, String remoteHost, String study, String kind, long window) {}
 
+    /**
+     * One window of one key. Requests add under the read lock (shared: a request preempted while adding does not
+     * hold up the others), the drain closes it under the write lock, after which adds go to a new bucket.
+     */
     static final class Bucket {
         final Key key;
         final long firstMillis;
-        long lastMillis;
-        long requests;
-        final Set<String> uids = new LinkedHashSet<>();
-        final StringBuilder details = new StringBuilder();
-        final Set<String> seenDetails = new HashSet<>();
-        long detailsLeftOut;
-        boolean closed;
+        final LongAccumulator lastMillis = new LongAccumulator(Math::max, Long.MIN_VALUE);
+        final LongAdder requests = new LongAdder();
+        final Set<String> uids = ConcurrentHashMap.newKeySet();
+        final Set<String> details = ConcurrentHashMap.newKeySet();
+        final AtomicInteger detailChars = new AtomicInteger();
+        final LongAdder detailsLeftOut = new LongAdder();
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        boolean closed; // guarded by lock
 
         Bucket(Key key, long now) {
             this.key = key;
             this.firstMillis = now;
-            this.lastMillis = now;
         }
 
-        void add(long now, Collection<String> objectUids, String detail) {
-            requests++;
-            lastMillis = Math.max(lastMillis, now);
-            if (objectUids != null) uids.addAll(objectUids);
-            if (detail != null && !seenDetails.contains(detail)) {
-                if (details.length() + detail.length() + 2 <= MAX_DETAIL - 200) {
-                    seenDetails.add(detail);
-                    if (!details.isEmpty()) details.append("; ");
-                    details.append(detail);
-                } else {
-                    detailsLeftOut++;
+        /** false when the bucket was closed (drained) meanwhile */
+        boolean add(long now, Collection<String> objectUids, String detail) {
+            if (!lock.readLock().tryLock()) return false; // only the drain takes the write lock
+            try {
+                if (closed) return false;
+                requests.increment();
+                lastMillis.accumulate(now);
+                if (objectUids != null) uids.addAll(objectUids);
+                if (detail != null && !details.contains(detail)) {
+                    if (detailChars.addAndGet(detail.length() + 2) <= MAX_DETAIL - 200) {
+                        details.add(detail);
+                    } else {
+                        detailChars.addAndGet(-detail.length() - 2);
+                        detailsLeftOut.increment();
+                    }
                 }
+                return true;
+            } finally {
+                lock.readLock().unlock();
             }
         }
 
+        /** Closes the bucket; null when it was closed already. */
+        AuditEvent close() {
+            lock.writeLock().lock();
+            try {
+                if (closed) return null;
+                closed = true;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            return toEvent();
+        }
+
         AuditEvent toEvent() {
-            String detail = key.kind() + ": " + requests + (requests == 1 ? " request" : " requests")
-                    + (requests > 1 ? " from " + Instant.ofEpochMilli(firstMillis) + " to " + Instant.ofEpochMilli(lastMillis) : "")
-                    + (details.isEmpty() ? "" : " (" + details + (detailsLeftOut > 0 ? "; and " + detailsLeftOut + " more" : "") + ")");
+            long n = requests.sum();
+            long last = Math.max(firstMillis, lastMillis.get());
+            long leftOut = detailsLeftOut.sum();
+            List<String> sorted = new ArrayList<>(details);
+            Collections.sort(sorted);
+            String joined = String.join("; ", sorted);
+            String detail = key.kind() + ": " + n + (n == 1 ? " request" : " requests")
+                    + (n > 1 ? " from " + Instant.ofEpochMilli(firstMillis) + " to " + Instant.ofEpochMilli(last) : "")
+                    + (joined.isEmpty() ? "" : " (" + joined + (leftOut > 0 ? "; and " + leftOut + " more" : "") + ")");
             return new AuditEvent(OffsetDateTime.ofInstant(Instant.ofEpochMilli(firstMillis), ZoneOffset.UTC),
                     AuditAction.RETRIEVE.name(), AuditService.Outcome.SUCCESS.name(), key.protocol(), key.userId(),
-                    key.remoteHost(), key.study(), uids.isEmpty() ? null : String.join(",", uids), detail);
+                    key.remoteHost(), key.study(), uids.isEmpty() ? null : String.join(",", new TreeSet<>(uids)), detail);
         }
     }
 
@@ -76,13 +109,11 @@ final class RetrieveAuditCoalescer {
         Key key = new Key(who.protocol(), who.userId(), who.remoteHost(), study, kind, now / windowMillis);
         while (true) {
             Bucket b = open.computeIfAbsent(key, k -> new Bucket(k, now));
-            synchronized (b) {
-                if (!b.closed) {
-                    b.add(now, uids, detail);
-                    return;
-                }
+            if (b.add(now, uids, detail)) {
+                return;
             }
             open.remove(key, b); // closed by a drain that has not removed it yet: start a new one
+            Thread.onSpinWait();
         }
     }
 
@@ -102,12 +133,9 @@ final class RetrieveAuditCoalescer {
         List<AuditEvent> out = new ArrayList<>();
         for (Bucket b : open.values()) {
             if (!all && b.key.window() >= current) continue;
-            synchronized (b) {
-                if (b.closed) continue;
-                b.closed = true;
-                out.add(b.toEvent());
-            }
+            AuditEvent event = b.close();
             open.remove(b.key, b);
+            if (event != null) out.add(event);
         }
         out.sort(Comparator.comparing(AuditEvent::getEventTime));
         return out;

@@ -65,6 +65,20 @@ final class MappedFiles {
         return total;
     }
 
+    /** One frame as a byte array (for a caller that wants to know its length before writing, e.g. Content-Length). */
+    byte[] bytes(Path file, long[] offsets, long[] lengths) throws IOException {
+        long total = 0;
+        for (long l : lengths) total += l;
+        if (total > Integer.MAX_VALUE - 16) throw new IOException("frame of " + total + " bytes is too large for one array");
+        MemorySegment segment = mappingWorks ? segment(file) : null;
+        byte[] frame = new byte[(int) total];
+        int at = 0;
+        for (int s = 0; s < offsets.length; s++) {
+            at += read(file, segment, offsets[s], frame, at, (int) lengths[s]);
+        }
+        return frame;
+    }
+
     private int read(Path file, MemorySegment segment, long position, byte[] into, int at, int length) throws IOException {
         if (segment != null) {
             if (position < 0 || position + length > segment.byteSize()) {

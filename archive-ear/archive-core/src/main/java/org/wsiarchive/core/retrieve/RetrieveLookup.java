@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import org.wsiarchive.core.entity.InstanceMetadata;
 import org.wsiarchive.core.entity.StoredFrameIndex;
 
 import java.util.List;
@@ -32,6 +33,13 @@ public class RetrieveLookup {
         if (seriesUid != null) query.setParameter("series", seriesUid);
         if (sopInstanceUid != null) query.setParameter("sop", sopInstanceUid);
         return query.getResultList();
+    }
+
+    /** The stored gzip-compressed DICOM JSON of an instance, or null. */
+    @Transactional
+    public byte[] metadata(long instancePk) {
+        InstanceMetadata m = em.find(InstanceMetadata.class, instancePk);
+        return m == null ? null : m.getJsonGz();
     }
 
     /** The stored frame index of an instance, or null when it has none (no pixel data). */

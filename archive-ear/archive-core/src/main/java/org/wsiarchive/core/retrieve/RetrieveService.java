@@ -2,15 +2,11 @@ package org.wsiarchive.core.retrieve;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import org.wsiarchive.core.audit.AuditAction;
 import org.wsiarchive.core.audit.AuditService;
 import org.wsiarchive.core.audit.Requester;
 import org.wsiarchive.core.config.ArchiveConfiguration;
 import org.wsiarchive.core.dicom.frames.FrameIndex;
-import org.wsiarchive.core.entity.InstanceMetadata;
 import org.wsiarchive.core.entity.StoredFrameIndex;
 import org.wsiarchive.core.storage.FileStorage;
 
@@ -31,8 +27,6 @@ public class RetrieveService {
     private static final int INSTANCE_CACHE_SIZE = 20_000;
     private static final int MAPPED_FILES = 256;
 
-    @PersistenceContext(unitName = "archive")
-    EntityManager em;
     @Inject
     FileStorage storage;
     @Inject
@@ -52,6 +46,9 @@ public class RetrieveService {
      */
     private final BoundedCache<String, StoredInstance> instanceCache = new BoundedCache<>(INSTANCE_CACHE_SIZE);
     private final MappedFiles files = new MappedFiles(MAPPED_FILES);
+    private static final int METADATA_CACHE_MAX_BYTES = 1 << 20;
+    /** at most 128 x 1 MB of compressed JSON */
+    private final BoundedCache<Long, byte[]> metadataCache = new BoundedCache<>(128);
 
     /** Instances of a study, optionally narrowed to a series and an instance, in index order. */
     public List<StoredInstance> find(String studyUid, String seriesUid, String sopInstanceUid) {
@@ -75,6 +72,7 @@ public class RetrieveService {
         StoredInstance gone = instanceCache.remove(sopInstanceUid);
         if (gone != null) {
             frameIndexCache.remove(gone.pk());
+            metadataCache.remove(gone.pk());
             files.forget(file(gone));
         }
     }
@@ -83,14 +81,24 @@ public class RetrieveService {
         return storage.resolve(instance.storagePath());
     }
 
-    /** The stored DICOM JSON of an instance, gzip-compressed, BulkDataURIs with the base placeholder. */
-    @Transactional
+    /**
+     * The stored DICOM JSON of an instance, gzip-compressed, BulkDataURIs with the base placeholder. Immutable per
+     * instance row, so recently used ones are kept (those up to {@value #METADATA_CACHE_MAX_BYTES} bytes): the
+     * series metadata of a pyramid is then no database round trip per instance. Callers must not modify the array.
+     */
     public byte[] metadata(StoredInstance instance) {
-        InstanceMetadata m = em.find(InstanceMetadata.class, instance.pk());
-        if (m == null) {
+        byte[] cached = metadataCache.get(instance.pk());
+        if (cached != null) {
+            return cached;
+        }
+        byte[] gz = lookup.metadata(instance.pk());
+        if (gz == null) {
             throw new IllegalStateException("no metadata indexed for " + instance.sopInstanceUid());
         }
-        return m.getJsonGz();
+        if (gz.length <= METADATA_CACHE_MAX_BYTES) {
+            metadataCache.put(instance.pk(), gz);
+        }
+        return gz;
     }
 
     /** The frame index of an instance, or null when it has no pixel data. */
@@ -131,6 +139,27 @@ public class RetrieveService {
             lengths[s] = index.segmentLength(frame, s);
         }
         return files.copy(file(instance), offsets, lengths, out);
+    }
+
+    /**
+     * Frame {@code frameNumber} (1-based) as stored, as one array: lets an adapter write a whole response in one
+     * piece with its Content-Length (no chunked encoding) instead of streaming it.
+     */
+    public byte[] frame(StoredInstance instance, FrameIndex index, int frameNumber)
+            throws IOException, FrameNotAvailableException {
+        checkFrame(instance, index, frameNumber);
+        int frame = frameNumber - 1;
+        if (!index.positional()) {
+            return SlowFrameReader.frame(file(instance), index, frame);
+        }
+        int segments = index.segmentCount(frame);
+        long[] offsets = new long[segments];
+        long[] lengths = new long[segments];
+        for (int s = 0; s < segments; s++) {
+            offsets[s] = index.segmentOffset(frame, s);
+            lengths[s] = index.segmentLength(frame, s);
+        }
+        return files.bytes(file(instance), offsets, lengths);
     }
 
     public void checkFrame(StoredInstance instance, FrameIndex index, int frameNumber) throws FrameNotAvailableException {
