@@ -155,15 +155,21 @@ class StoreQueryRetrieveIT {
 
         // WSI keys: ImageType value 3, ContainerIdentifier, relational all-instances search
         assertEquals(12, client.qido("/studies/" + study + "/instances?SOPClassUID=1.2.840.10008.5.1.4.1.1.77.1.6").size());
-        // slide identification: container (slide barcode) and specimen, the latter inside SpecimenDescriptionSequence
-        JsonArray slides = client.qido("/instances?ContainerIdentifier=S19-1_A_1_1&Modality=SM");
+        // slide identification: container (slide barcode) and specimen, the latter inside SpecimenDescriptionSequence;
+        // scoped to the shared files' own studies, since other tests store copies of them under new UIDs
+        String highdicom = Attribute.getSingleStringValueOrNull(header(ArchiveDeployment.testdata("dicom-wsi/highdicom/sm_image.dcm")),
+                TagFromName.StudyInstanceUID);
+        String boxes = Attribute.getSingleStringValueOrNull(header(ArchiveDeployment.testdata("dicom-wsi/pixelmed/boxes_0.dcm")),
+                TagFromName.StudyInstanceUID);
+        JsonArray slides = client.qido("/studies/" + highdicom + "/instances?ContainerIdentifier=S19-1_A_1_1&Modality=SM");
         assertEquals(4, slides.size(), "highdicom's four stored images of slide S19-1_A_1_1");
-        assertTrue(client.qido("/instances?ContainerIdentifier=S19-1_A_1_1").size() > 4, "and the segmentations of it");
         assertEquals("S19-1_A_1_1", DicomWebClient.value(slides.getJsonObject(0), "00400512"));
+        assertTrue(client.qido("/studies/" + highdicom + "/instances?ContainerIdentifier=S19-1_A_1_1").size() > 4,
+                "and the segmentations of it");
         assertEquals(0, client.qido("/instances?ContainerIdentifier=S19-1xA_1_1").size(), "_ is not a wildcard");
-        assertEquals(2, client.qido("/instances?SpecimenIdentifier=SPECIMEN_1").size());
-        assertEquals(2, client.qido("/instances?SpecimenDescriptionSequence.SpecimenIdentifier=SPECIMEN*").size());
-        assertEquals(2, client.qido("/instances?ContainerIdentifier=SLIDE_1&Modality=SM").size());
+        assertEquals(2, client.qido("/studies/" + boxes + "/instances?SpecimenIdentifier=SPECIMEN_1").size());
+        assertEquals(2, client.qido("/studies/" + boxes + "/instances?SpecimenDescriptionSequence.SpecimenIdentifier=SPECIMEN*").size());
+        assertEquals(2, client.qido("/studies/" + boxes + "/instances?ContainerIdentifier=SLIDE_1&Modality=SM").size());
     }
 
     @Test
