@@ -327,11 +327,31 @@ public class WadoResource {
                 }
                 return Response.ok(bytes, partType).tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
             }
+            if (index.frameLength(frame - 1) >= 0 && index.frameLength(frame - 1) <= IN_MEMORY_FRAME) {
+                // the hot path of tile viewers: one array with a Content-Length, no chunked streaming
+                return Response.ok(storedFrame(instance, index, frame), partType)
+                        .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+            }
             return Response.ok((StreamingOutput) out -> copyFrame(instance, index, frame, sending, out), partType)
                     .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
         }
         String boundary = MultipartRelatedWriter.newBoundary();
         String contentType = partType;
+        String multipartType = "multipart/related; type=\"" + contentType.substring(0, contentType.indexOf(';'))
+                + "\"; boundary=" + boundary;
+        if (frames.length == 1 && sending == FrameForm.STORED && index.frameLength(frames[0] - 1) >= 0
+                && index.frameLength(frames[0] - 1) <= IN_MEMORY_FRAME) {
+            // one tile per request is what viewers send: build the small body at once, with a Content-Length
+            byte[] frame = storedFrame(instance, index, frames[0]);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(frame.length + 256);
+            try (MultipartRelatedWriter writer = new MultipartRelatedWriter(bytes, boundary)) {
+                writer.part(contentType, Map.of(), o -> o.write(frame));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // in memory: cannot happen
+            }
+            return Response.ok(bytes.toByteArray(), multipartType)
+                    .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+        }
         StreamingOutput body = out -> {
             try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
                 for (int f : frames) {
@@ -339,9 +359,20 @@ public class WadoResource {
                 }
             }
         };
-        String mediaType = contentType.substring(0, contentType.indexOf(';'));
-        return Response.ok(body, "multipart/related; type=\"" + mediaType + "\"; boundary=" + boundary)
-                .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+        return Response.ok(body, multipartType).tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
+    }
+
+    /** Frames up to this size are answered from one array; larger ones (big native frames) are streamed. */
+    private static final long IN_MEMORY_FRAME = 16L << 20;
+
+    private byte[] storedFrame(StoredInstance instance, FrameIndex index, int frame) {
+        try {
+            return retrieve.frame(instance, index, frame);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (FrameNotAvailableException e) {
+            throw new IllegalStateException(e); // checked before
+        }
     }
 
     private void copyFrame(StoredInstance instance, FrameIndex index, int frame, FrameForm form, OutputStream out) throws IOException {
