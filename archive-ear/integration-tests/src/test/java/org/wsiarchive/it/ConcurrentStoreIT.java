@@ -79,8 +79,10 @@ class ConcurrentStoreIT {
              ResultSet rs = c.createStatement().executeQuery("select count(*) from instance")) {
             rs.next();
             long indexed = rs.getLong(1);
+            // the store's own files (YYYY/MM/DD/<uuid>.dcm); other folders of the storage root belong to other services
             try (var files = Files.walk(ItEnvironment.storageDir())) {
-                assertEquals(indexed, files.filter(p -> p.toString().endsWith(".dcm")).count(), "files == instances");
+                assertEquals(indexed, files.filter(p -> ItEnvironment.storageDir().relativize(p).toString()
+                        .matches("\\d{4}/\\d{2}/\\d{2}/[^/]+\\.dcm")).count(), "files == instances");
             }
             try (var tmp = Files.list(ItEnvironment.storageDir().resolve("tmp"))) {
                 assertEquals(0, tmp.count(), "no temporary files left");

@@ -223,11 +223,14 @@ class SlideIngestIT {
         String api = "http://localhost:" + (8080 + offset) + "/api";
         List<Process> launched = new ArrayList<>();
         try {
-            Process archive = startLauncher(dataDir, offset, dbPort, launched);
+            // a first run creates the schema; the jobs are then written while the archive is down, into its own
+            // database, as a crash would leave them (a running archive would pick a queued job up at once)
+            stopLauncher(startLauncher(dataDir, offset, dbPort, launched));
             long running;
             long queued;
-            try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/archive",
-                    org.wsiarchive.launcher.EmbeddedDatabase.USER, org.wsiarchive.launcher.EmbeddedDatabase.PASSWORD)) {
+            try (org.wsiarchive.launcher.EmbeddedDatabase db =
+                         org.wsiarchive.launcher.EmbeddedDatabase.start(dataDir.resolve("postgres"), dbPort);
+                 Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
                 running = insertJob(c, "RUNNING", "interrupted.svs");
                 queued = insertJob(c, "QUEUED", "queued.svs");
                 Path source = Files.createDirectories(dataDir.resolve("storage/ingest/" + queued + "/source"))
@@ -241,8 +244,7 @@ class SlideIngestIT {
                     s.executeUpdate();
                 }
             }
-            stopLauncher(archive);
-            archive = startLauncher(dataDir, offset, dbPort, launched);
+            Process archive = startLauncher(dataDir, offset, dbPort, launched);
 
             JsonObject interrupted = awaitFinished(api + "/conversion-jobs/" + running);
             assertEquals("FAILED", interrupted.getString("status"), interrupted.toString());

@@ -502,8 +502,8 @@ class StowJsonAndXmlIT {
             System.out.printf("large STOW-RS: %d bytes; generated in %.1f s, stored in %.1f s (%.0f MB/s), frame %d checked%n",
                     size, (generated - start) / 1e9, (stowed - generated) / 1e9, size / 1e6 / ((stowed - generated) / 1e9), frame);
         } finally {
+            // the stored copy stays: it is part of the archive now, and later tests check files and index agree
             Files.deleteIfExists(big);
-            if (storedPath != null) Files.deleteIfExists(ItEnvironment.storageDir().resolve(storedPath));
         }
     }
 

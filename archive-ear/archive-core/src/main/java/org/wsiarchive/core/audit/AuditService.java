@@ -70,7 +70,8 @@ public class AuditService {
      */
     public void recordRetrieve(Requester who, String studyInstanceUid, Collection<String> objectUids, String detail) {
         if (flusher == null || stopped) {
-            record(AuditAction.RETRIEVE, Outcome.SUCCESS, who, studyInstanceUid, objectUids, detail);
+            // through the writer bean: a call of this bean's own record() would bypass its transaction interceptor
+            writeNow(newEvent(AuditAction.RETRIEVE, Outcome.SUCCESS, who, studyInstanceUid, objectUids, detail));
             return;
         }
         retrieves.add(System.currentTimeMillis(), who, studyInstanceUid, objectUids, detail);
@@ -96,10 +97,7 @@ public class AuditService {
     public void record(AuditAction action, Outcome outcome, Requester who, String studyInstanceUid,
                        Collection<String> objectUids, String detail) {
         try {
-            em.persist(new AuditEvent(OffsetDateTime.now(), action.name(), outcome.name(), who.protocol(),
-                    who.userId(), who.remoteHost(), studyInstanceUid,
-                    objectUids == null || objectUids.isEmpty() ? null : String.join(",", objectUids),
-                    detail == null ? null : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail));
+            em.persist(newEvent(action, outcome, who, studyInstanceUid, objectUids, detail));
         } catch (RuntimeException e) {
             // the audit must never turn a served request into a failure; the log keeps the event instead
             LOG.log(Level.WARNING, "audit record lost: " + action + " " + outcome + " " + who, e);
@@ -112,5 +110,22 @@ public class AuditService {
         flush(true);
         return em.createQuery("select e from AuditEvent e order by e.pk desc", AuditEvent.class)
                 .setMaxResults(max).getResultList();
+    }
+
+    private static AuditEvent newEvent(AuditAction action, Outcome outcome, Requester who, String studyInstanceUid,
+                                       Collection<String> objectUids, String detail) {
+        return new AuditEvent(OffsetDateTime.now(), action.name(), outcome.name(), who.protocol(),
+                who.userId(), who.remoteHost(), studyInstanceUid,
+                objectUids == null || objectUids.isEmpty() ? null : String.join(",", objectUids),
+                detail == null ? null : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail);
+    }
+
+    private void writeNow(AuditEvent event) {
+        try {
+            writer.write(List.of(event));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "audit record lost: " + event.getAction() + " " + event.getOutcome() + " "
+                    + event.getProtocol() + "/" + event.getUserId() + "@" + event.getRemoteHost(), e);
+        }
     }
 }
