@@ -1,9 +1,10 @@
 package org.wsiarchive.core.multipart;
 
+import org.wsiarchive.core.io.CountingOutputStream;
+
 import org.apache.commons.fileupload.MultipartStream;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -302,7 +303,7 @@ public final class MultipartRelatedReader implements AutoCloseable {
                 failed = true;
                 throw e;
             }
-            return counting.count;
+            return counting.count();
         }
 
         @Override
@@ -311,31 +312,6 @@ public final class MultipartRelatedReader implements AutoCloseable {
         }
     }
 
-    /** Counts bytes; never closes the wrapped stream. */
-    private static final class CountingOutputStream extends FilterOutputStream {
-        long count;
-
-        CountingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-    }
 
     private static final class PreambleTooLong extends IOException {
         private static final long serialVersionUID = 1L;

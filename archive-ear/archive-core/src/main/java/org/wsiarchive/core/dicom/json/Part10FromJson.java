@@ -1,5 +1,7 @@
 package org.wsiarchive.core.dicom.json;
 
+import org.wsiarchive.core.io.CountingOutputStream;
+
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
@@ -13,7 +15,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -169,7 +170,7 @@ public final class Part10FromJson {
 
     /** Writes the Part 10 object; returns the number of bytes written. */
     public long writeTo(OutputStream target) throws IOException {
-        Counting counting = new Counting(target);
+        CountingOutputStream counting = new CountingOutputStream(target);
         BufferedOutputStream out = new BufferedOutputStream(counting, 1 << 16);
         try {
             DicomOutputStream dout = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian, transferSyntaxUid);
@@ -200,7 +201,7 @@ public final class Part10FromJson {
             }
         }
         out.flush();
-        return counting.count;
+        return counting.count();
     }
 
     static boolean isEncapsulated(String ts) {
@@ -248,28 +249,4 @@ public final class Part10FromJson {
                 .putInt((int) length).array();
     }
 
-    private static final class Counting extends FilterOutputStream {
-        long count;
-
-        Counting(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush(); // the caller owns the target stream
-        }
-    }
 }
