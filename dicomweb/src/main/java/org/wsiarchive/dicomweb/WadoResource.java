@@ -89,6 +89,9 @@ public class WadoResource {
         if (accepted.isEmpty()) {
             accepted = List.of(new AcceptedType("multipart/related", APPLICATION_DICOM, null, 1));
         }
+        // */* (curl's default) means the resource's default representation: multipart/related; type=application/dicom
+        accepted = accepted.stream().map(a -> a.type().equals("*/*")
+                ? new AcceptedType("multipart/related", APPLICATION_DICOM, a.transferSyntax(), a.quality()) : a).toList();
         // every instance must be deliverable in an accepted form: as stored, or transcoded to Explicit VR Little
         // Endian (the default when no transfer syntax is named, PS3.18 8.7.3.5.2)
         AcceptedType chosen = null;
