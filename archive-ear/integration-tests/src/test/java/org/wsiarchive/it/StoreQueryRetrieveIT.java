@@ -324,6 +324,10 @@ class StoreQueryRetrieveIT {
         HttpResponse<byte[]> transcoded = client.get(path, "multipart/related; type=\"application/dicom\"");
         assertEquals(200, transcoded.statusCode());
         assertEquals("application/dicom; transfer-syntax=1.2.840.10008.1.2.1", DicomWebClient.parts(transcoded).get(0).contentType());
+        // curl's default Accept: */* is the default representation (multipart application/dicom, Explicit VR LE)
+        HttpResponse<byte[]> any = client.get(path, "*/*");
+        assertEquals(200, any.statusCode());
+        assertTrue(any.headers().firstValue("Content-Type").orElseThrow().startsWith("multipart/related"));
         assertEquals(404, client.get(path.replace("/instances/", "/instances/9") , null).statusCode());
     }
 
