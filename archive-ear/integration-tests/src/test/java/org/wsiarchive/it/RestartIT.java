@@ -8,15 +8,9 @@ import jakarta.json.JsonArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -28,54 +22,21 @@ class RestartIT {
 
     private static final int PORT_OFFSET = ArchiveDeployment.PORT_OFFSET + 200;
     private static final String BASE = "http://localhost:" + (8080 + PORT_OFFSET) + "/dicom-web";
-    private Process archive;
+    private LaunchedArchive archive;
 
-    private Process start(Path dataDir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("it.launcher.jar"),
-                "--wildfly-home", System.getProperty("wildfly.home"), "--ear", System.getProperty("it.ear"))
-                .redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("ARCHIVE_DATA_DIR", dataDir.toString());
-        env.put("ARCHIVE_PORT_OFFSET", String.valueOf(PORT_OFFSET));
-        env.put("ARCHIVE_DB_PORT", "0");
-        env.put("ARCHIVE_JAVA_OPTS", "-Xmx768m");
-        env.remove("ARCHIVE_DB_URL");
-        Process p = pb.start();
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                StringBuilder tail = new StringBuilder();
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("Archive ready")) ready.complete(line);
-                    tail.append(line).append('\n');
-                    if (tail.length() > 20000) tail.delete(0, tail.length() - 20000);
-                }
-                ready.completeExceptionally(new AssertionError("launcher ended before ready:\n" + tail));
-            } catch (Exception e) {
-                ready.completeExceptionally(e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        String line = ready.get(240, TimeUnit.SECONDS);
-        assertTrue(line.contains(BASE), line);
-        return p;
+    private LaunchedArchive start(Path dataDir) throws Exception {
+        LaunchedArchive launched = LaunchedArchive.start(dataDir, PORT_OFFSET, 0, 240);
+        assertTrue(launched.readyLine().contains(BASE), launched.readyLine());
+        return launched;
     }
 
-    private static void stop(Process p) throws Exception {
-        p.destroy(); // SIGTERM: the launcher stops WildFly, then PostgreSQL
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "launcher stopped");
+    private static void stop(LaunchedArchive a) throws Exception {
+        assertTrue(a.stop(90), "launcher stopped");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (archive != null && archive.isAlive()) {
-            archive.descendants().forEach(ProcessHandle::destroyForcibly);
-            archive.destroyForcibly();
-            archive.waitFor(30, TimeUnit.SECONDS);
-        }
+        if (archive != null) archive.close();
     }
 
     @Test

@@ -221,11 +221,12 @@ class SlideIngestIT {
         int dbPort = freePort(); // the launcher is asked for a known port: the test connects to insert jobs
         int offset = ArchiveDeployment.PORT_OFFSET + 300;
         String api = "http://localhost:" + (8080 + offset) + "/api";
-        List<Process> launched = new ArrayList<>();
+        List<LaunchedArchive> launched = new ArrayList<>();
         try {
             // a first run creates the schema; the jobs are then written while the archive is down, into its own
             // database, as a crash would leave them (a running archive would pick a queued job up at once)
-            stopLauncher(startLauncher(dataDir, offset, dbPort, launched));
+            launched.add(LaunchedArchive.start(dataDir, offset, dbPort, 300));
+            launched.get(0).stop(120);
             long running;
             long queued;
             try (org.wsiarchive.launcher.EmbeddedDatabase db =
@@ -244,7 +245,8 @@ class SlideIngestIT {
                     s.executeUpdate();
                 }
             }
-            Process archive = startLauncher(dataDir, offset, dbPort, launched);
+            LaunchedArchive archive = LaunchedArchive.start(dataDir, offset, dbPort, 300);
+            launched.add(archive);
 
             JsonObject interrupted = awaitFinished(api + "/conversion-jobs/" + running);
             assertEquals("FAILED", interrupted.getString("status"), interrupted.toString());
@@ -252,9 +254,9 @@ class SlideIngestIT {
             JsonObject resumed = awaitFinished(api + "/conversion-jobs/" + queued);
             assertEquals("SUCCEEDED", resumed.getString("status"), resumed.toString());
             assertTrue(Files.isDirectory(dataDir.resolve("incoming")), "the launcher configures the watch folder");
-            stopLauncher(archive);
+            archive.stop(120);
         } finally {
-            for (Process p : launched) stopLauncher(p);
+            for (LaunchedArchive a : launched) a.close();
         }
     }
 
@@ -269,50 +271,6 @@ class SlideIngestIT {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    private static Process startLauncher(Path dataDir, int offset, int dbPort, List<Process> launched) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("it.launcher.jar"),
-                "--wildfly-home", System.getProperty("wildfly.home"), "--ear", System.getProperty("it.ear"))
-                .redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("ARCHIVE_DATA_DIR", dataDir.toString());
-        env.put("ARCHIVE_PORT_OFFSET", String.valueOf(offset));
-        env.put("ARCHIVE_DB_PORT", String.valueOf(dbPort));
-        env.put("ARCHIVE_JAVA_OPTS", "-Xmx768m");
-        env.remove("ARCHIVE_DB_URL");
-        Process p = pb.start();
-        launched.add(p);
-        java.util.concurrent.CompletableFuture<String> ready = new java.util.concurrent.CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            StringBuilder tail = new StringBuilder();
-            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("Archive ready")) ready.complete(line);
-                    tail.append(line).append('\n');
-                    if (tail.length() > 20000) tail.delete(0, tail.length() - 20000);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new AssertionError("launcher ended before ready:\n" + tail));
-        });
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(300, java.util.concurrent.TimeUnit.SECONDS);
-        return p;
-    }
-
-    private static void stopLauncher(Process p) throws Exception {
-        if (p == null || !p.isAlive()) return;
-        p.destroy(); // SIGTERM: the launcher stops WildFly, then PostgreSQL
-        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
