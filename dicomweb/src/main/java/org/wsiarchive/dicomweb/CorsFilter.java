@@ -65,17 +65,7 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
         if (policy.variesByOrigin()) {
             addVaryOrigin(headers);
         }
-        Optional<String> allowOrigin = policy.allowOrigin(request.getHeaderString(ORIGIN));
-        if (allowOrigin.isEmpty()) {
-            return;
-        }
-        headers.putSingle("Access-Control-Allow-Origin", allowOrigin.get());
-        if (policy.allowsCredentials()) {
-            headers.putSingle("Access-Control-Allow-Credentials", "true");
-        }
-        if (!isPreflight(request)) {
-            headers.putSingle("Access-Control-Expose-Headers", CorsPolicy.EXPOSE_HEADERS);
-        }
+        policy.responseHeaders(request.getHeaderString(ORIGIN), isPreflight(request), headers::putSingle);
     }
 
     private void allowOrigin(Response.ResponseBuilder response, String allowOrigin) {

@@ -86,6 +86,18 @@ final class CorsPolicy {
         return Optional.empty();
     }
 
+    /**
+     * The CORS headers of a response to a request from {@code origin} (none when the origin is not allowed): the
+     * allowed origin, credentials when configured, and for an actual (non-preflight) request the exposed headers.
+     */
+    void responseHeaders(String origin, boolean preflight, java.util.function.BiConsumer<String, String> header) {
+        Optional<String> allowed = allowOrigin(origin);
+        if (allowed.isEmpty()) return;
+        header.accept("Access-Control-Allow-Origin", allowed.get());
+        if (credentials) header.accept("Access-Control-Allow-Credentials", "true");
+        if (!preflight) header.accept("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+    }
+
     /** Access-Control-Allow-Headers of a preflight: ours plus every well-formed header name the browser asked for. */
     String allowHeaders(String requestedHeaders) {
         Map<String, String> names = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import org.wsiarchive.core.dicom.InstanceHeader;
 import org.wsiarchive.core.dicom.InvalidInstanceException;
 import org.wsiarchive.core.dicom.MetadataJson;
 import org.wsiarchive.core.dicom.frames.FrameIndex;
+import org.wsiarchive.dicomweb.FrameNegotiation.FrameForm;
 import org.wsiarchive.core.multipart.MultipartRelatedWriter;
 import org.wsiarchive.core.render.DecodingService;
 import org.wsiarchive.core.render.NotDecodableException;
@@ -37,7 +38,7 @@ public class WadoResource {
 
     private static final String APPLICATION_DICOM = "application/dicom";
     /** Stored objects never change (a replacement changes the SHA-256 and so the ETag). */
-    private static final String IMMUTABLE = "private, max-age=31536000, immutable";
+    static final String IMMUTABLE = "private, max-age=31536000, immutable";
 
     @Inject
     RetrieveService retrieve;
@@ -226,9 +227,6 @@ public class WadoResource {
 
     // ---- frames ----------------------------------------------------------------------------------------------
 
-    /** How frames are sent: as stored, decoded to native pixels, or re-encoded as baseline JPEG. */
-    private enum FrameForm { STORED, DECODED, JPEG }
-
     @GET
     @Path("studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     public Response frames(@PathParam("study") String study, @PathParam("series") String series,
@@ -254,63 +252,26 @@ public class WadoResource {
             return DicomWebResponses.error(Response.Status.NOT_FOUND, e.getMessage());
         }
         String ts = instance.transferSyntaxUid();
-        String served = TransferSyntaxes.servedTransferSyntax(ts);
-        String natural = TransferSyntaxes.frameMediaType(ts);
-        boolean isNative = TransferSyntaxes.isNative(ts);
         String whyNotDecodable;
         try {
-            whyNotDecodable = isNative ? null : decoding.whyNotDecodable(instance);
+            // native frames need decoding too for a JPEG rendition (and not every bit depth can be decoded)
+            whyNotDecodable = decoding.whyNotDecodable(instance);
         } catch (IOException e) {
             return DicomWebResponses.error(Response.Status.INTERNAL_SERVER_ERROR, "stored instance unreadable: " + e.getMessage());
         }
-        List<AcceptedType> accepted = AcceptedType.parse(headers.getHeaderString(HttpHeaders.ACCEPT));
-        if (accepted.isEmpty()) {
-            accepted = List.of(new AcceptedType("multipart/related", TransferSyntaxes.OCTET_STREAM, null, 1));
-        }
-        String partType = null;
-        FrameForm form = FrameForm.STORED;
-        boolean multipart = true;
-        for (AcceptedType a : accepted) {
-            if (!a.multipart() && frames.length != 1) continue;
-            String body = a.bodyType();
-            String requested = a.transferSyntax();
-            if (body.equals(TransferSyntaxes.OCTET_STREAM)) {
-                if (isNative && a.acceptsTransferSyntax(served, served)) {
-                    partType = TransferSyntaxes.OCTET_STREAM + "; transfer-syntax=" + served;
-                } else if (!isNative && ("*".equals(requested) || ts.equals(requested))) {
-                    partType = TransferSyntaxes.OCTET_STREAM + "; transfer-syntax=" + served;
-                } else if (!isNative && whyNotDecodable == null && TransferSyntaxes.meansUncompressed(requested)) {
-                    // the client asked for pixels: decode on the server (PS3.18 8.7.3.5.2 default syntax)
-                    partType = TransferSyntaxes.OCTET_STREAM + "; transfer-syntax=" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
-                    form = FrameForm.DECODED;
-                }
-            } else if (body.equals("*/*") || body.equals("image/*") && natural.startsWith("image/")) {
-                if (requested == null || a.acceptsTransferSyntax(served, null)) {
-                    partType = natural + "; transfer-syntax=" + served;
-                }
-            } else if (body.equals(natural) && !natural.equals(TransferSyntaxes.OCTET_STREAM)) {
-                if (requested == null || a.acceptsTransferSyntax(served, null)) {
-                    partType = natural + "; transfer-syntax=" + served;
-                }
-            } else if (body.equals(TransferSyntaxes.IMAGE_JPEG) && whyNotDecodable == null
-                    && (requested == null || requested.equals(TransferSyntaxes.JPEG_BASELINE))) {
-                // a JPEG rendition of a frame stored in a syntax browsers cannot decode (JPEG 2000, RLE, native)
-                partType = TransferSyntaxes.IMAGE_JPEG + "; transfer-syntax=" + TransferSyntaxes.JPEG_BASELINE;
-                form = FrameForm.JPEG;
-            }
-            if (partType != null) {
-                multipart = a.multipart();
-                break;
-            }
-        }
-        if (partType == null) {
+        FrameNegotiation.Choice choice = FrameNegotiation.negotiate(ts, headers.getHeaderString(HttpHeaders.ACCEPT),
+                frames.length, whyNotDecodable);
+        if (choice == null) {
             return DicomWebResponses.error(Response.Status.NOT_ACCEPTABLE, "frames of this instance are stored as "
-                    + natural + " (transfer syntax " + ts + "); accept that type, application/octet-stream with"
+                    + TransferSyntaxes.frameMediaType(ts) + " (transfer syntax " + ts + "); accept that type, application/octet-stream with"
                     + " transfer-syntax=*" + (whyNotDecodable == null
                     ? ", application/octet-stream (decoded on the server) or image/jpeg"
                     : "; decoding on the server is not possible: " + whyNotDecodable));
         }
-        EntityTag etag = new EntityTag(instance.sha256() + "-" + frameList + (form == FrameForm.STORED ? "" : "-" + form.name().toLowerCase(Locale.ROOT)));
+        String partType = choice.partType();
+        FrameForm form = choice.form();
+        boolean multipart = choice.multipart();
+        EntityTag etag = new EntityTag(frameTag(instance, frameList, form));
         String ifNoneMatch = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null && ifNoneMatch.contains("\"" + etag.getValue() + "\"")) {
             return Response.notModified(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
@@ -331,30 +292,30 @@ public class WadoResource {
                 return Response.ok(bytes, partType).tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
             }
             if (index.frameLength(frame - 1) >= 0 && index.frameLength(frame - 1) <= IN_MEMORY_FRAME) {
-                // the hot path of tile viewers: one array with a Content-Length, no chunked streaming
-                return Response.ok(storedFrame(instance, index, frame), partType)
+                // one array with a Content-Length, no chunked streaming
+                byte[] bytes = storedFrame(instance, index, frame);
+                return Response.ok(bytes, partType).header(HttpHeaders.CONTENT_LENGTH, bytes.length)
                         .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
             }
             return Response.ok((StreamingOutput) out -> copyFrame(instance, index, frame, sending, out), partType)
                     .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
         }
-        String boundary = MultipartRelatedWriter.newBoundary();
         String contentType = partType;
-        String multipartType = "multipart/related; type=\"" + contentType.substring(0, contentType.indexOf(';'))
-                + "\"; boundary=" + boundary;
+        String rootType = contentType.substring(0, contentType.indexOf(';'));
         if (frames.length == 1 && sending == FrameForm.STORED && index.frameLength(frames[0] - 1) >= 0
                 && index.frameLength(frames[0] - 1) <= IN_MEMORY_FRAME) {
             // one tile per request is what viewers send: build the small body at once, with a Content-Length
             byte[] frame = storedFrame(instance, index, frames[0]);
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(frame.length + 256);
-            try (MultipartRelatedWriter writer = new MultipartRelatedWriter(bytes, boundary)) {
-                writer.part(contentType, Map.of(), o -> o.write(frame));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e); // in memory: cannot happen
-            }
-            return Response.ok(bytes.toByteArray(), multipartType)
+            MultipartRelatedWriter.SinglePart envelope = MultipartRelatedWriter.singlePart(rootType, contentType);
+            byte[] body = new byte[(int) envelope.length(frame.length)];
+            System.arraycopy(envelope.head(), 0, body, 0, envelope.head().length);
+            System.arraycopy(frame, 0, body, envelope.head().length, frame.length);
+            System.arraycopy(envelope.tail(), 0, body, envelope.head().length + frame.length, envelope.tail().length);
+            return Response.ok(body, envelope.contentType()).header(HttpHeaders.CONTENT_LENGTH, body.length)
                     .tag(etag).header(HttpHeaders.CACHE_CONTROL, IMMUTABLE).build();
         }
+        String boundary = MultipartRelatedWriter.newBoundary();
+        String multipartType = "multipart/related; type=\"" + rootType + "\"; boundary=" + boundary;
         StreamingOutput body = out -> {
             try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, boundary)) {
                 for (int f : frames) {
@@ -366,7 +327,12 @@ public class WadoResource {
     }
 
     /** Frames up to this size are answered from one array; larger ones (big native frames) are streamed. */
-    private static final long IN_MEMORY_FRAME = 16L << 20;
+    static final long IN_MEMORY_FRAME = 16L << 20;
+
+    /** The (strong) entity tag of frames of an instance in one form: the stored file's digest names its content. */
+    static String frameTag(StoredInstance instance, String frameList, FrameForm form) {
+        return instance.sha256() + "-" + frameList + (form == FrameForm.STORED ? "" : "-" + form.name().toLowerCase(Locale.ROOT));
+    }
 
     private byte[] storedFrame(StoredInstance instance, FrameIndex index, int frame) {
         try {

@@ -310,6 +310,97 @@ class StoreQueryRetrieveIT {
     }
 
     @Test
+    @Order(6)
+    void singleFrameRequestsAreAnsweredExactlyAsByTheResource() throws Exception {
+        // A single stored frame is answered in front of JAX-RS (StoredFrameFilter, the tile viewers' hot path); a
+        // query parameter sends the same request on to WadoResource. Both answers must be the same: status, body,
+        // part type, entity tag, caching, CORS and Vary, for every Accept viewers send and every stored syntax.
+        List<String> accepts = Arrays.asList(
+                "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*",
+                "image/jpeg", "image/jp2", "*/*", "image/dicom-rle", null,
+                "multipart/related; type=\"image/jpeg\", multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
+        Map<String, String> origin = Map.of("Origin", "http://viewer.example.org");
+        Set<String> syntaxes = new TreeSet<>();
+        int compared = 0, fastPathOk = 0;
+        for (Path file : sharedDicom()) {
+            String name = file.getFileName().toString();
+            if (NOT_PART10.contains(name) || SAME_UID_OTHER_CONTENT.contains(name)) continue;
+            AttributeList list = new AttributeList();
+            list.setDecompressPixelData(false);
+            list.read(file.toFile());
+            if (list.get(TagFromName.PixelData) == null) continue;
+            String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID);
+            if (!syntaxes.add(ts)) continue; // one instance per stored syntax
+            int frames = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1);
+            String path = TestObjects.instancePath(list);
+            for (int frame : new int[] {1, frames, frames + 1}) {
+                for (String accept : accepts) {
+                    HttpResponse<byte[]> fast = client.get(path + "/frames/" + frame, accept, origin);
+                    HttpResponse<byte[]> resource = client.get(path + "/frames/" + frame + "?via=resource", accept, origin);
+                    String what = name + " (" + ts + ") frame " + frame + " Accept " + accept;
+                    assertEquals(resource.statusCode(), fast.statusCode(), what);
+                    for (String h : List.of("ETag", "Cache-Control", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")) {
+                        assertEquals(resource.headers().firstValue(h), fast.headers().firstValue(h), what + " " + h);
+                    }
+                    assertEquals(headerTokens(resource, "Vary"), headerTokens(fast, "Vary"), what);
+                    compared++;
+                    if (fast.statusCode() != 200) continue;
+                    String type = fast.headers().firstValue("Content-Type").orElseThrow();
+                    if (type.startsWith("multipart/related")) {
+                        List<DicomWebClient.Part> a = parts(fast, what + " (filter)"), b = parts(resource, what + " (resource)");
+                        assertEquals(1, a.size(), what);
+                        assertEquals(b.get(0).contentType(), a.get(0).contentType(), what);
+                        assertEquals(mediaTypeParameter(resource, "type"), mediaTypeParameter(fast, "type"), what);
+                        assertArrayEquals(b.get(0).body(), a.get(0).body(), what);
+                    } else {
+                        // the same media type and parameters; JAX-RS writes them without the space after ';'
+                        assertEquals(resource.headers().firstValue("Content-Type").map(t -> t.replace(" ", "")),
+                                fast.headers().firstValue("Content-Type").map(t -> t.replace(" ", "")), what);
+                        assertArrayEquals(resource.body(), fast.body(), what);
+                    }
+                    String partType = type.startsWith("multipart/related") ? parts(fast, what).get(0).contentType() : type;
+                    String servedSyntax = ts.equals("1.2.840.10008.1.2") ? "1.2.840.10008.1.2.1" : ts;
+                    // deflated data sets and 1-bit frames have no byte positions: their frames are read and streamed
+                    boolean positional = !ts.equals("1.2.840.10008.1.2.1.99")
+                            && Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 8) != 1;
+                    if (partType.replace(" ", "").endsWith("transfer-syntax=" + servedSyntax) && positional) {
+                        // sent as stored: one piece with its length, not chunked
+                        assertEquals(String.valueOf(fast.body().length), fast.headers().firstValue("Content-Length").orElse("?"), what);
+                        fastPathOk++;
+                    }
+                    // a revalidation with the entity tag is 304 on both paths
+                    String etag = fast.headers().firstValue("ETag").orElseThrow();
+                    assertEquals(304, client.get(path + "/frames/" + frame, accept, Map.of("If-None-Match", etag)).statusCode(), what);
+                }
+            }
+        }
+        assertTrue(syntaxes.size() >= 6, "stored syntaxes compared: " + syntaxes);
+        assertTrue(fastPathOk >= 20 && compared > fastPathOk, compared + " compared, " + fastPathOk + " served");
+    }
+
+    private static List<DicomWebClient.Part> parts(HttpResponse<byte[]> r, String what) {
+        try {
+            return DicomWebClient.parts(r);
+        } catch (AssertionError e) {
+            throw new AssertionError(what + ": " + e.getMessage() + "; " + r.headers().map() + " " + r.body().length + " bytes", e);
+        }
+    }
+
+    private static String mediaTypeParameter(HttpResponse<?> r, String name) {
+        for (String p : r.headers().firstValue("Content-Type").orElse("").split(";")) {
+            String[] kv = p.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].equalsIgnoreCase(name)) return kv[1].replace("\"", "");
+        }
+        return null;
+    }
+
+    private static Set<String> headerTokens(HttpResponse<?> r, String name) {
+        Set<String> tokens = new TreeSet<>();
+        for (String v : r.headers().allValues(name)) for (String t : v.split(",")) if (!t.isBlank()) tokens.add(t.trim());
+        return tokens;
+    }
+
+    @Test
     @Order(7)
     void instanceRetrievalReturnsTheStoredFile() throws Exception {
         Path file = ArchiveDeployment.testdata("dicom-wsi/gcp-wsi2dcm/jpeg2000.dicom");

@@ -15,6 +15,10 @@ import java.util.Map;
  * {@code --boundary CRLF headers CRLF CRLF body CRLF}; {@link #close()} writes {@code --boundary-- CRLF}. Bodies are
  * written straight to the underlying stream.
  *
+ * <p>When a part's body fails half-way (its writer throws), {@link #close()} leaves the message unterminated, so a
+ * response already under way ends without its closing delimiter and the client sees a truncated body, not an
+ * apparently complete one.
+ *
  * <p>The writer cannot check that a body does not contain {@code CRLF--boundary}; use {@link #newBoundary()}
  * (128 random bits) so that a collision is practically impossible.
  */
@@ -45,6 +49,8 @@ public final class MultipartRelatedWriter implements Closeable {
     private final byte[] dashBoundary;
     private final String boundary;
     private boolean closed;
+    /** a part's body failed half-way: the message must stay unterminated, so that the reader sees the failure */
+    private boolean failed;
     private int parts;
 
     public MultipartRelatedWriter(OutputStream out, String boundary) {
@@ -94,6 +100,31 @@ public final class MultipartRelatedWriter implements Closeable {
         if (closed) {
             throw new IllegalStateException("multipart writer already closed");
         }
+        byte[] head = partHead(contentType, extraHeaders);
+        out.write(dashBoundary);
+        out.write(CRLF);
+        out.write(head);
+        if (body != null) {
+            failed = true; // until the body is written: see close()
+            body.writeTo(new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush(); // never close the response stream
+                }
+            });
+        }
+        failed = false;
+        out.write(CRLF);
+        parts++;
+    }
+
+    /** The headers of a part and the empty line after them. */
+    private static byte[] partHead(String contentType, Map<String, String> extraHeaders) {
         if (contentType == null || contentType.isBlank()) {
             throw new IllegalArgumentException("part Content-Type is required");
         }
@@ -112,24 +143,39 @@ public final class MultipartRelatedWriter implements Closeable {
             }
         }
         h.append("\r\n");
-        out.write(dashBoundary);
-        out.write(CRLF);
-        out.write(h.toString().getBytes(StandardCharsets.UTF_8));
-        if (body != null) {
-            body.writeTo(new FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
+        return h.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
-                @Override
-                public void close() throws IOException {
-                    out.flush(); // never close the response stream
-                }
-            });
+    /**
+     * A one-part message whose body is sent separately, e.g. a frame written straight from the stored file: the
+     * message's Content-Type, the bytes before the body (delimiter and part headers) and after it (closing
+     * delimiter). Same bytes as {@link #part} followed by {@link #close}, with a fresh boundary.
+     */
+    public record SinglePart(String contentType, byte[] head, byte[] tail) {
+        public long length(long bodyLength) {
+            return head.length + bodyLength + tail.length;
         }
-        out.write(CRLF);
-        parts++;
+    }
+
+    public static SinglePart singlePart(String rootType, String partContentType) {
+        String boundary = newBoundary();
+        MultipartRelatedWriter writer = new MultipartRelatedWriter(OutputStream.nullOutputStream(), boundary);
+        byte[] dash = writer.dashBoundary;
+        byte[] headers = partHead(partContentType, null);
+        byte[] head = new byte[dash.length + 2 + headers.length];
+        System.arraycopy(dash, 0, head, 0, dash.length);
+        head[dash.length] = '\r';
+        head[dash.length + 1] = '\n';
+        System.arraycopy(headers, 0, head, dash.length + 2, headers.length);
+        byte[] tail = new byte[2 + dash.length + 4];
+        tail[0] = '\r';
+        tail[1] = '\n';
+        System.arraycopy(dash, 0, tail, 2, dash.length);
+        tail[tail.length - 4] = '-';
+        tail[tail.length - 3] = '-';
+        tail[tail.length - 2] = '\r';
+        tail[tail.length - 1] = '\n';
+        return new SinglePart(writer.contentType(rootType), head, tail);
     }
 
     private static String checkValue(String name, String value) {
@@ -151,6 +197,11 @@ public final class MultipartRelatedWriter implements Closeable {
             return;
         }
         closed = true;
+        if (failed) {
+            // a closing delimiter after a cut part would present the cut part as complete (e.g. an empty frame)
+            out.flush();
+            return;
+        }
         out.write(dashBoundary);
         out.write('-');
         out.write('-');

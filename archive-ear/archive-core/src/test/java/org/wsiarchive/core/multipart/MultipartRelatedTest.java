@@ -373,4 +373,49 @@ class MultipartRelatedTest {
             assertNull(rd.next());
         }
     }
+
+    @Test
+    void singlePartEnvelopeIsWhatTheStreamingWriterWrites() throws Exception {
+        byte[] body = "frame bytes \r\n--not-a-boundary".getBytes(StandardCharsets.US_ASCII);
+        MultipartRelatedWriter.SinglePart envelope = MultipartRelatedWriter.singlePart("application/octet-stream",
+                "application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50");
+        String type = envelope.contentType();
+        assertTrue(type.startsWith("multipart/related; type=\"application/octet-stream\"; boundary="), type);
+        String boundary = type.substring(type.indexOf("boundary=") + "boundary=".length());
+
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        try (MultipartRelatedWriter writer = new MultipartRelatedWriter(streamed, boundary)) {
+            writer.part("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50", null, o -> o.write(body));
+        }
+        ByteArrayOutputStream assembled = new ByteArrayOutputStream();
+        assembled.write(envelope.head());
+        assembled.write(body);
+        assembled.write(envelope.tail());
+        assertArrayEquals(streamed.toByteArray(), assembled.toByteArray());
+        assertEquals(streamed.size(), envelope.length(body.length));
+        assertNotEquals(boundary, MultipartRelatedWriter.singlePart("a/b", "a/b").contentType().split("boundary=")[1]);
+    }
+
+    @Test
+    void aPartFailingHalfWayLeavesTheMessageUnterminated() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThrows(IOException.class, () -> {
+            try (MultipartRelatedWriter writer = new MultipartRelatedWriter(out, "b1")) {
+                writer.part("application/octet-stream", null, o -> o.write(1));
+                writer.part("application/octet-stream", null, o -> {
+                    o.write(2);
+                    throw new IOException("frame cannot be decoded");
+                });
+            }
+        });
+        String body = out.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(body.startsWith("--b1\r\n"), body);
+        assertTrue(!body.contains("--b1--"), "no closing delimiter after a failed part: " + body);
+        // and a complete message still gets it
+        ByteArrayOutputStream ok = new ByteArrayOutputStream();
+        try (MultipartRelatedWriter writer = new MultipartRelatedWriter(ok, "b1")) {
+            writer.part("application/octet-stream", null, o -> o.write(1));
+        }
+        assertTrue(ok.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n--b1--\r\n"));
+    }
 }
