@@ -72,7 +72,12 @@ public final class Converter {
 
             List<SlideImage> images = new ArrayList<>();
             for (SlideImage lv : slide.levels()) {
-                images.add(lv.withSpacing(volW / lv.width(), volH / lv.height(), estimated));
+                // a reader that knows each level's own calibration (Philips XML) keeps it, scaled by --mpp if given;
+                // otherwise the spacing follows from the level's size relative to the imaged volume
+                boolean ownSpacing = !estimated && !Double.isNaN(lv.pixelSpacingXmm()) && !Double.isNaN(lv.pixelSpacingYmm());
+                images.add(ownSpacing
+                        ? lv.withSpacing(lv.pixelSpacingXmm() * mppX / slide.mppX(), lv.pixelSpacingYmm() * mppY / slide.mppY(), false)
+                        : lv.withSpacing(volW / lv.width(), volH / lv.height(), estimated));
             }
             for (SlideImage a : slide.associated()) {
                 if ((a.flavor() == ImageFlavor.LABEL && !options.includeLabel())

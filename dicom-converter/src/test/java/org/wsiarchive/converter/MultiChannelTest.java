@@ -47,14 +47,39 @@ class MultiChannelTest {
 
     /** Compares the native tiles (TILED_FULL, zero-padded edges) of one instance with a decoded plane. */
     static void assertTilesEqualPlane(Path dcm, Raster plane) throws Exception {
+        assertTilesEqual(dcm, plane.getWidth(), plane.getHeight(), (x, y) -> plane.getSample(x, y, 0));
+    }
+
+    /**
+     * Compares the native tiles of one 8- or 16-bit MONOCHROME2 instance with expected samples: TILED_FULL order,
+     * edges zero-padded; 16-bit Pixel Data must be OW.
+     */
+    static void assertTilesEqual(Path dcm, int w, int hh, java.util.function.IntBinaryOperator sampleAt) throws Exception {
         AttributeList h = TestSupport.header(dcm);
         int rows = (int) Dcm.lng(h, "Rows");
         int cols = (int) Dcm.lng(h, "Columns");
-        int w = plane.getWidth();
-        int hh = plane.getHeight();
         assertEquals(w, Dcm.lng(h, "TotalPixelMatrixColumns"));
         assertEquals(hh, Dcm.lng(h, "TotalPixelMatrixRows"));
-        byte[] px = pixelData(dcm);
+        int bits = (int) Dcm.lng(h, "BitsAllocated");
+        AttributeList full = new AttributeList();
+        full.read(dcm.toString());
+        com.pixelmed.dicom.Attribute pixelData = full.get(TagFromName.PixelData);
+        int[] px;
+        if (bits == 16) {
+            assertEquals("OW", new String(pixelData.getVR()), "16-bit native Pixel Data is OW");
+            short[] s = pixelData.getShortValues();
+            px = new int[s.length];
+            for (int i = 0; i < s.length; i++) {
+                px[i] = s[i] & 0xFFFF;
+            }
+        } else {
+            assertEquals(8, bits);
+            byte[] b = pixelData.getByteValues();
+            px = new int[b.length];
+            for (int i = 0; i < b.length; i++) {
+                px[i] = b[i] & 0xFF;
+            }
+        }
         int across = (w + cols - 1) / cols;
         int frames = Integer.parseInt(Dcm.str(h, "NumberOfFrames"));
         assertEquals(across * ((hh + rows - 1) / rows), frames);
@@ -64,8 +89,8 @@ class MultiChannelTest {
             int y0 = (f / across) * rows;
             for (int y = 0; y < rows; y++) {
                 for (int x = 0; x < cols; x++) {
-                    int expected = x0 + x < w && y0 + y < hh ? plane.getSample(x0 + x, y0 + y, 0) : 0;
-                    int actual = px[f * rows * cols + y * cols + x] & 0xFF;
+                    int expected = x0 + x < w && y0 + y < hh ? sampleAt.applyAsInt(x0 + x, y0 + y) : 0;
+                    int actual = px[f * rows * cols + y * cols + x];
                     if (expected != actual) {
                         throw new AssertionError(dcm.getFileName() + " frame " + f + " pixel " + x + "," + y + ": "
                                 + actual + " != " + expected);

@@ -134,6 +134,31 @@ final class TestSupport {
         }
     }
 
+    /**
+     * The DICOM frame expected for an abbreviated JPEG tile: SOI, the Adobe RGB marker when asked for, the JPEGTables
+     * body (between its SOI and EOI) and the tile without its SOI.
+     */
+    static byte[] expectedJpegFrame(byte[] tables, byte[] tile, byte[] app14) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(0xFF);
+        b.write(0xD8);
+        if (app14 != null) {
+            b.writeBytes(app14);
+        }
+        b.write(tables, 2, tables.length - 4);
+        b.write(tile, 2, tile.length - 2);
+        return b.toByteArray();
+    }
+
+    /** Checks that an encapsulated item holds exactly the expected bytes (plus one 0x00 pad when odd). */
+    static void assertFrame(byte[] expected, byte[] frame, String what) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.length + (expected.length & 1), frame.length, what + " length");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, java.util.Arrays.copyOf(frame, expected.length), what + " bytes");
+        if ((expected.length & 1) != 0) {
+            org.junit.jupiter.api.Assertions.assertEquals(0, frame[frame.length - 1], what + " padding byte");
+        }
+    }
+
     static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {

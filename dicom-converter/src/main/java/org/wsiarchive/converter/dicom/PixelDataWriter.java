@@ -83,8 +83,16 @@ public final class PixelDataWriter {
         return new Stats(n, payload, extended);
     }
 
-    /** Writes native Pixel Data (OB, defined length) from a single frame source holding all frames in order. */
+    /** Writes native 8-bit Pixel Data (OB, defined length) from a single frame source holding all frames in order. */
     public static Stats writeNative(FrameSource frames, OutputStream out) throws IOException {
+        return writeNative(frames, out, 8);
+    }
+
+    /**
+     * Writes native Pixel Data with a defined length: OB for 8-bit samples, OW for 16-bit ones (PS3.5 A.2: native
+     * data with more than 8 bits allocated is OW); the frames already hold little-endian words.
+     */
+    public static Stats writeNative(FrameSource frames, OutputStream out, int bitsAllocated) throws IOException {
         long total = 0;
         for (int i = 0; i < frames.frameCount(); i++) {
             total += frames.frameLength(i);
@@ -93,7 +101,7 @@ public final class PixelDataWriter {
         if (padded > 0xFFFFFFFEL) {
             throw new IOException("native pixel data too large: " + total + " bytes");
         }
-        out.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0, 0});
+        out.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', (byte) (bitsAllocated > 8 ? 'W' : 'B'), 0, 0});
         writeIntLE(out, padded);
         for (int i = 0; i < frames.frameCount(); i++) {
             frames.copyFrame(i, out);

@@ -63,7 +63,7 @@ public final class WsiInstanceWriter {
             dout.flush();
             PixelDataWriter.Stats stats = image.encoding().encapsulated()
                     ? PixelDataWriter.writeEncapsulated(image.frames(), out)
-                    : PixelDataWriter.writeNative(image.frames(), out);
+                    : PixelDataWriter.writeNative(image.frames(), out, image.bitsStored());
             out.flush();
             return new Written(file, sopInstanceUid, stats);
         } catch (DicomException e) {
@@ -199,9 +199,10 @@ public final class WsiInstanceWriter {
         }
         Attrs.us(l, TagFromName.Rows, image.tileHeight());
         Attrs.us(l, TagFromName.Columns, image.tileWidth());
-        Attrs.us(l, TagFromName.BitsAllocated, 8);
-        Attrs.us(l, TagFromName.BitsStored, 8);
-        Attrs.us(l, TagFromName.HighBit, 7);
+        // 8 bits, or 16 for native 16-bit fluorescence channels (MONOCHROME2 only)
+        Attrs.us(l, TagFromName.BitsAllocated, image.bitsStored());
+        Attrs.us(l, TagFromName.BitsStored, image.bitsStored());
+        Attrs.us(l, TagFromName.HighBit, image.bitsStored() - 1);
         Attrs.us(l, TagFromName.PixelRepresentation, 0);
         Attrs.is(l, TagFromName.NumberOfFrames, Integer.toString(image.frames().frameCount()));
         if (!color) {

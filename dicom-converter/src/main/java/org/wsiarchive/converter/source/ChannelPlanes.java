@@ -7,7 +7,7 @@ import org.wsiarchive.converter.model.RasterTiles;
 import org.wsiarchive.converter.model.SlideImage;
 import org.wsiarchive.converter.tiff.TiffDirectory;
 
-/** One fluorescence channel plane (8-bit, losslessly compressed TIFF) as a MONOCHROME2 native tiled image. */
+/** One fluorescence channel plane (8 or 16 bits, losslessly compressed TIFF) as a MONOCHROME2 native tiled image. */
 final class ChannelPlanes {
     private ChannelPlanes() {
     }
@@ -17,13 +17,14 @@ final class ChannelPlanes {
     static SlideImage plane(TiffDirectory d, String opticalPathId) throws IOException {
         int w = d.width();
         int h = d.height();
-        byte[] plane = TiffImages.decodeGray(d);
+        byte[] plane = TiffImages.decodePlane(d);
+        int bits = d.bitsPerSample();
         int tw = Math.min(TILE, w);
         int th = Math.min(TILE, h);
         return new SlideImage(ImageFlavor.VOLUME, w, h, tw, th, 1, "MONOCHROME2", PixelEncoding.NATIVE,
-                new RasterTiles(plane, w, h, tw, th), Double.NaN, Double.NaN, false,
+                new RasterTiles(plane, w, h, tw, th, bits / 8), Double.NaN, Double.NaN, false,
                 "channel plane decoded (TIFF compression " + d.compression() + ", lossless) and stored uncompressed",
-                opticalPathId);
+                opticalPathId, bits);
     }
 
     static double mppFromResolution(TiffDirectory d) throws IOException {

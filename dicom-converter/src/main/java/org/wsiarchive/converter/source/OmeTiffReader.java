@@ -1,60 +1,45 @@
 package org.wsiarchive.converter.source;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import org.wsiarchive.converter.model.ImageFlavor;
 import org.wsiarchive.converter.model.OpticalPath;
 import org.wsiarchive.converter.model.Slide;
 import org.wsiarchive.converter.model.SlideImage;
 import org.wsiarchive.converter.tiff.TiffDirectory;
 import org.wsiarchive.converter.tiff.TiffFile;
+import org.wsiarchive.converter.tiff.TiffTags;
 
 /**
- * OME-TIFF with 8-bit unsigned fluorescence channels: the OME-XML in the first directory's ImageDescription gives the
- * channels (Name, Fluor, Excitation/EmissionWavelength), the physical pixel size and, through TiffData, which IFD holds
- * which (C, Z, T) plane. The planes of Z = 0, T = 0 are converted, one optical path and one instance per channel
- * (MONOCHROME2, decoded losslessly and stored native). Sub-resolutions in SubIFDs are not converted yet.
+ * OME-TIFF: the OME-XML in the first directory's ImageDescription gives the pixel type, the channels (Name, Fluor,
+ * Excitation/EmissionWavelength, SamplesPerPixel), the physical pixel size and, through TiffData, which IFD holds
+ * which (C, Z, T) plane. The planes of Z = 0, T = 0 are converted. Pyramid levels are the plane IFD itself plus its
+ * SubIFDs (OME-TIFF 6 convention: each full-resolution plane carries its reduced resolutions as SubIFDs).
+ * <ul>
+ * <li>Fluorescence (one sample per channel, uint8 or uint16): one optical path and one instance per channel and
+ * level, MONOCHROME2; JPEG tiles are copied, lossless planes are decoded and stored native (16-bit as OW).</li>
+ * <li>Brightfield RGB (one channel of 3 interleaved samples, uint8): one brightfield optical path, tiles copied
+ * (JPEG / JPEG 2000).</li>
+ * </ul>
  */
 public final class OmeTiffReader implements SlideReader {
 
     @Override
     public String formatName() {
-        return "OME-TIFF (8-bit unsigned channels, Z=0/T=0)";
+        return "OME-TIFF (8/16-bit unsigned channels or brightfield RGB, SubIFD pyramids, Z=0/T=0)";
     }
 
     @Override
     public boolean accepts(TiffFile tiff) throws IOException {
         String d = tiff.directories().get(0).description();
         return d != null && d.contains("<OME") && d.contains("openmicroscopy.org/Schemas/OME");
-    }
-
-    static Document parse(String description) throws IOException {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setExpandEntityReferences(false);
-            // TiffDirectory.string() maps bytes 1:1 (ISO-8859-1): give the parser the original bytes
-            return f.newDocumentBuilder().parse(new ByteArrayInputStream(description.getBytes(StandardCharsets.ISO_8859_1)));
-        } catch (Exception e) {
-            throw new SourceException("malformed OME-XML: " + e.getMessage(), e);
-        }
-    }
-
-    private static Element first(Element parent, String name) {
-        NodeList l = parent.getElementsByTagNameNS("*", name);
-        return l.getLength() == 0 ? null : (Element) l.item(0);
     }
 
     private static int intAttr(Element e, String name, int dflt) {
@@ -83,6 +68,9 @@ public final class OmeTiffReader implements SlideReader {
             case "nm" -> v / 1000;
             case "mm" -> v * 1000;
             case "cm" -> v * 10000;
+            case "m" -> v * 1e6;
+            case "pm" -> v / 1e6;
+            case "\u00c5" -> v / 1e4;
             default -> Double.NaN;
         };
     }
@@ -90,7 +78,7 @@ public final class OmeTiffReader implements SlideReader {
     @Override
     public Slide read(TiffFile tiff) throws IOException {
         List<TiffDirectory> dirs = tiff.directories();
-        Document doc = parse(dirs.get(0).description());
+        Document doc = SourceXml.parse(dirs.get(0).description(), "OME-XML");
         Element root = doc.getDocumentElement();
         NodeList images = root.getElementsByTagNameNS("*", "Image");
         if (images.getLength() == 0) {
@@ -100,14 +88,17 @@ public final class OmeTiffReader implements SlideReader {
         if (images.getLength() > 1) {
             warnings.add("OME-TIFF holds " + images.getLength() + " images; only the first is converted");
         }
-        Element pixels = first((Element) images.item(0), "Pixels");
+        Element pixels = SourceXml.first((Element) images.item(0), "Pixels");
         if (pixels == null) {
             throw new SourceException("OME-XML Image without Pixels");
         }
         String type = pixels.getAttribute("Type");
-        if (!"uint8".equals(type)) {
-            throw new SourceException("OME-TIFF pixel type " + type + " is not supported (8-bit unsigned channels only)");
-        }
+        int bits = switch (type) {
+            case "uint8" -> 8;
+            case "uint16" -> 16;
+            default -> throw new SourceException("OME-TIFF pixel type " + type + " is not supported (8- or 16-bit "
+                    + "unsigned channels only: DICOM WSI has no signed or floating-point pixels)");
+        };
         int sizeX = intAttr(pixels, "SizeX", 0);
         int sizeY = intAttr(pixels, "SizeY", 0);
         int sizeC = intAttr(pixels, "SizeC", 1);
@@ -121,24 +112,33 @@ public final class OmeTiffReader implements SlideReader {
             warnings.add("only the planes Z=0, T=0 are converted (SizeZ=" + sizeZ + ", SizeT=" + sizeT + ")");
         }
         NodeList channels = pixels.getElementsByTagNameNS("*", "Channel");
-        for (int c = 0; c < channels.getLength(); c++) {
-            if (intAttr((Element) channels.item(c), "SamplesPerPixel", 1) != 1) {
-                throw new SourceException("OME-TIFF channel " + c + " has several samples per pixel (RGB OME-TIFF is not supported yet)");
+        int samples = channels.getLength() == 0 ? 1 : intAttr((Element) channels.item(0), "SamplesPerPixel", 1);
+        for (int c = 1; c < channels.getLength(); c++) {
+            if (intAttr((Element) channels.item(c), "SamplesPerPixel", 1) != samples) {
+                throw new SourceException("OME-TIFF channels with different SamplesPerPixel are not supported");
             }
         }
-        Map<Long, Integer> planeToIfd = planeMap(pixels, order, sizeC, sizeZ, sizeT, tiff.path().getFileName().toString());
+        boolean rgb = samples == 3;
+        if (samples != 1 && !rgb) {
+            throw new SourceException("OME-TIFF channels of " + samples + " samples are not supported (1 or 3)");
+        }
+        if (rgb && bits != 8) {
+            throw new SourceException("OME-TIFF RGB with pixel type " + type + " is not supported (8-bit RGB only)");
+        }
+        // SizeC counts samples: an interleaved RGB channel is one TIFF plane of SizeC = 3
+        int planesC = Math.max(1, sizeC / samples);
+        Map<Long, Integer> planeToIfd = planeMap(pixels, order, planesC, sizeZ, sizeT, tiff.path().getFileName().toString());
         Map<Integer, TiffDirectory> byChain = new HashMap<>();
+        Map<Long, TiffDirectory> byOffset = new HashMap<>();
         for (TiffDirectory d : dirs) {
             if (d.chainIndex() >= 0) {
                 byChain.put(d.chainIndex(), d);
             }
-            if (d.chainIndex() < 0) {
-                warnings.add("sub-resolution TIFF directory " + d.index() + " (SubIFD) not converted yet");
-            }
+            byOffset.put(d.offset(), d);
         }
-        List<OpticalPath> paths = new ArrayList<>();
-        List<SlideImage> levels = new ArrayList<>();
-        for (int c = 0; c < sizeC; c++) {
+        List<List<TiffDirectory>> pyramids = new ArrayList<>();
+        int levelCount = Integer.MAX_VALUE;
+        for (int c = 0; c < planesC; c++) {
             Integer ifd = planeToIfd.get(key(c, 0, 0));
             TiffDirectory d = ifd == null ? null : byChain.get(ifd);
             if (d == null) {
@@ -148,18 +148,36 @@ public final class OmeTiffReader implements SlideReader {
                 throw new SourceException("OME-TIFF: IFD " + ifd + " is " + d.width() + "x" + d.height() + ", OME-XML says "
                         + sizeX + "x" + sizeY);
             }
-            Element ch = c < channels.getLength() ? (Element) channels.item(c) : null;
-            String name = ch == null ? "" : ch.getAttribute("Name");
-            String fluor = ch == null ? "" : ch.getAttribute("Fluor");
-            double ex = ch == null ? Double.NaN : dblAttr(ch, "ExcitationWavelength");
-            double em = ch == null ? Double.NaN : dblAttr(ch, "EmissionWavelength");
-            String desc = (name != null && !name.isEmpty() ? name : "Channel " + (c + 1))
-                    + (fluor != null && !fluor.isEmpty() && !fluor.equals(name) ? " (" + fluor + ")" : "")
-                    + (!Double.isNaN(ex) ? "; excitation " + ex + " nm" : "")
-                    + (!Double.isNaN(em) ? "; emission " + em + " nm" : "");
-            String id = Integer.toString(c + 1);
-            paths.add(new OpticalPath(id, desc, true, ex, em));
-            levels.add(ChannelPlanes.plane(d, id));
+            if (d.samplesPerPixel() != samples || d.bitsPerSample() != bits) {
+                throw new SourceException("OME-TIFF: IFD " + ifd + " has " + d.samplesPerPixel() + " samples of "
+                        + d.bitsPerSample() + " bits, OME-XML says " + samples + " of " + bits);
+            }
+            List<TiffDirectory> pyramid = subResolutions(d, byOffset, warnings);
+            pyramids.add(pyramid);
+            levelCount = Math.min(levelCount, pyramid.size());
+        }
+        for (int c = 0; c < planesC; c++) {
+            if (pyramids.get(c).size() > levelCount) {
+                warnings.add("channel " + (c + 1) + " has " + pyramids.get(c).size() + " resolutions, others only "
+                        + levelCount + ": its extra levels are not converted");
+            }
+        }
+        List<OpticalPath> paths = new ArrayList<>();
+        List<SlideImage> levels = new ArrayList<>();
+        if (rgb) {
+            for (TiffDirectory d : pyramids.get(0).subList(0, levelCount)) {
+                levels.add(rgbLevel(d));
+            }
+        } else {
+            for (int c = 0; c < planesC; c++) {
+                paths.add(channelPath(c < channels.getLength() ? (Element) channels.item(c) : null, c));
+            }
+            // level by level, each channel in turn: the converter numbers levels per optical path in this order
+            for (int level = 0; level < levelCount; level++) {
+                for (int c = 0; c < planesC; c++) {
+                    levels.add(channelLevel(pyramids.get(c).get(level), paths.get(c).identifier()));
+                }
+            }
         }
         double mppX = micrometres(pixels, "PhysicalSizeX");
         double mppY = micrometres(pixels, "PhysicalSizeY");
@@ -173,7 +191,7 @@ public final class OmeTiffReader implements SlideReader {
             props.put("SoftwareVersions", creator);
         }
         String acq = null;
-        Element date = first((Element) images.item(0), "AcquisitionDate");
+        Element date = SourceXml.first((Element) images.item(0), "AcquisitionDate");
         if (date != null) {
             String t = date.getTextContent().trim();
             if (t.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}.*")) {
@@ -181,8 +199,81 @@ public final class OmeTiffReader implements SlideReader {
                         + t.substring(17, 19);
             }
         }
+        if (rgb) {
+            return new Slide("OME-TIFF", levels, List.of(), mppX, mppY, Double.NaN,
+                    pyramids.get(0).get(0).bytes(TiffTags.ICC_PROFILE), null, null, null, acq, props, warnings, tiff);
+        }
         return new Slide("OME-TIFF", levels, List.of(), mppX, mppY, Double.NaN, null, null, null, null, acq, props,
                 warnings, tiff, paths);
+    }
+
+    /** The plane's directory followed by the reduced resolutions listed in its SubIFDs tag, largest first. */
+    private static List<TiffDirectory> subResolutions(TiffDirectory plane, Map<Long, TiffDirectory> byOffset,
+                                                      List<String> warnings) throws IOException {
+        List<TiffDirectory> pyramid = new ArrayList<>(List.of(plane));
+        long[] subs = plane.longs(TiffTags.SUB_IFDS);
+        if (subs == null) {
+            return pyramid;
+        }
+        List<TiffDirectory> reduced = new ArrayList<>();
+        for (long offset : subs) {
+            TiffDirectory s = byOffset.get(offset);
+            if (s != null) {
+                reduced.add(s);
+            }
+        }
+        reduced.sort((a, b) -> {
+            try {
+                return Integer.compare(b.width(), a.width());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        for (TiffDirectory s : reduced) {
+            TiffDirectory previous = pyramid.get(pyramid.size() - 1);
+            if (s.width() < previous.width() && s.height() < previous.height()) {
+                pyramid.add(s);
+            } else {
+                warnings.add("SubIFD " + s.index() + " (" + s.width() + "x" + s.height() + ") is not a smaller "
+                        + "resolution of directory " + plane.index() + ": skipped");
+            }
+        }
+        return pyramid;
+    }
+
+    private static boolean copiable(TiffDirectory d) throws IOException {
+        int compression = d.compression();
+        return d.isTiled() && (compression == TiffTags.COMPRESSION_JPEG || compression == TiffTags.COMPRESSION_JPEG2000
+                || compression == TiffTags.COMPRESSION_APERIO_J2K_RGB || compression == TiffTags.COMPRESSION_APERIO_J2K_YCBCR);
+    }
+
+    /** A brightfield level: interleaved RGB tiles copied unchanged (with the JPEGTables merged). */
+    private static SlideImage rgbLevel(TiffDirectory d) throws IOException {
+        if (!copiable(d)) {
+            throw new SourceException("OME-TIFF RGB directory " + d.index() + " is " + (d.isTiled() ? "" : "not tiled, ")
+                    + "compression " + d.compression() + ": RGB OME-TIFF is supported with tiled JPEG or JPEG 2000 planes");
+        }
+        return TiffImages.tiled(d, ImageFlavor.VOLUME);
+    }
+
+    /** A channel level: JPEG / JPEG 2000 tiles copied, lossless planes decoded and stored native. */
+    private static SlideImage channelLevel(TiffDirectory d, String pathId) throws IOException {
+        if (copiable(d) && d.bitsPerSample() == 8) {
+            return TiffImages.tiled(d, ImageFlavor.VOLUME).withOpticalPath(pathId);
+        }
+        return ChannelPlanes.plane(d, pathId);
+    }
+
+    private static OpticalPath channelPath(Element ch, int c) {
+        String name = ch == null ? "" : ch.getAttribute("Name");
+        String fluor = ch == null ? "" : ch.getAttribute("Fluor");
+        double ex = ch == null ? Double.NaN : dblAttr(ch, "ExcitationWavelength");
+        double em = ch == null ? Double.NaN : dblAttr(ch, "EmissionWavelength");
+        String desc = (name != null && !name.isEmpty() ? name : "Channel " + (c + 1))
+                + (fluor != null && !fluor.isEmpty() && !fluor.equals(name) ? " (" + fluor + ")" : "")
+                + (!Double.isNaN(ex) ? "; excitation " + ex + " nm" : "")
+                + (!Double.isNaN(em) ? "; emission " + em + " nm" : "");
+        return new OpticalPath(Integer.toString(c + 1), desc, true, ex, em);
     }
 
     static long key(int c, int z, int t) {

@@ -15,7 +15,7 @@ public final class SlideReaders {
     }
 
     private static final List<SlideReader> TIFF_READERS = List.of(new AperioSvsReader(), new NdpiReader(), new QptiffReader(), new OmeTiffReader(),
-            new GenericTiffReader());
+            new PhilipsTiffReader(), new GenericTiffReader());
 
     public static String supportedFormats() {
         return TIFF_READERS.stream().map(SlideReader::formatName).collect(Collectors.joining("; "));

@@ -3,12 +3,16 @@ package org.wsiarchive.converter.source;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageInputStreamImpl;
 import org.wsiarchive.converter.jpeg.JpegStreams;
 import org.wsiarchive.converter.model.FrameSource;
 import org.wsiarchive.converter.model.ImageFlavor;
@@ -50,12 +54,17 @@ public final class TiffImages {
                     + expected + " for " + w + "x" + h + " in " + tw + "x" + th + " tiles");
         }
         TiffFile f = d.file();
+        // sparse files (Philips) mark missing tiles with byte count 0: the first stored tile describes the stream
+        int probeTile = 0;
+        while (probeTile < counts.length - 1 && counts[probeTile] == 0) {
+            probeTile++;
+        }
         switch (compression) {
             case TiffTags.COMPRESSION_JPEG -> {
                 byte[] tables = d.bytes(TiffTags.JPEG_TABLES);
                 // look at the first tile's header (with tables) to decide the colour signalling
                 byte[] probe = JpegStreams.framePrefix(tables, false);
-                byte[] head = f.readBytes(offsets[0], (int) Math.min(counts[0], 4096));
+                byte[] head = f.readBytes(offsets[probeTile], (int) Math.min(counts[probeTile], 4096));
                 byte[] joined = new byte[probe.length + head.length - 2];
                 System.arraycopy(probe, 0, joined, 0, probe.length);
                 System.arraycopy(head, 2, joined, probe.length, head.length - 2);
@@ -75,17 +84,17 @@ public final class TiffImages {
                     photometric = jpegPhotometric(d.photometric(), spp, fi);
                     adobe = "RGB".equals(photometric) && !JpegStreams.hasAdobeMarker(joined, hd) && !fi.rgbComponentIds();
                 } catch (IllegalArgumentException e) {
-                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", first JPEG tile: " + e.getMessage(), e);
+                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", JPEG tile " + probeTile + ": " + e.getMessage(), e);
                 }
                 FrameSource frames = new TiffTileFrames(f, offsets, counts, JpegStreams.framePrefix(tables, adobe));
                 return new SlideImage(flavor, w, h, tw, th, spp, photometric, PixelEncoding.JPEG_BASELINE, frames,
                         Double.NaN, Double.NaN, false, "JPEG tiles copied" + (adobe ? " (JPEGTables + Adobe RGB marker merged)" : " (JPEGTables merged)"));
             }
             case TiffTags.COMPRESSION_APERIO_J2K_RGB, TiffTags.COMPRESSION_APERIO_J2K_YCBCR, TiffTags.COMPRESSION_JPEG2000 -> {
-                byte[] head = f.readBytes(offsets[0], (int) Math.min(counts[0], 4096));
+                byte[] head = f.readBytes(offsets[probeTile], (int) Math.min(counts[probeTile], 4096));
                 J2kInfo info = J2kInfo.parse(head);
                 if (info == null) {
-                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", first tile is not a JPEG 2000 codestream");
+                    throw new SourceException("corrupt tile data: TIFF directory " + d.index() + ", tile " + probeTile + " is not a JPEG 2000 codestream");
                 }
                 if (info.width() != tw || info.height() != th || info.components() != spp) {
                     throw new SourceException("TIFF directory " + d.index() + ": JPEG 2000 tile is " + info.width() + "x"
@@ -197,19 +206,24 @@ public final class TiffImages {
                 Double.NaN, Double.NaN, false, "decoded (TIFF compression " + d.compression() + ") and stored uncompressed");
     }
 
-    /** Decodes one TIFF directory with the JDK's TIFF ImageIO plugin. */
+    /**
+     * Decodes one TIFF directory with the JDK's TIFF ImageIO plugin. The plugin only walks the main IFD chain, so it
+     * is given a view of the file whose header points at this directory: SubIFDs (OME-TIFF pyramid levels) decode
+     * like any other directory. The plugin does not read BigTIFF.
+     */
     static BufferedImage decodeDirectory(TiffDirectory d) throws IOException {
         Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff");
         if (!it.hasNext()) {
             throw new SourceException("no TIFF ImageIO reader available to decode directory " + d.index());
         }
+        if (d.file().isBigTiff()) {
+            throw new SourceException("TIFF directory " + d.index() + " would need decoding, which the JDK TIFF reader "
+                    + "cannot do for BigTIFF files");
+        }
         ImageReader r = it.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(d.file().path().toFile())) {
+        try (ImageInputStream in = new SingleDirectoryStream(d)) {
             r.setInput(in);
-            if (d.chainIndex() < 0) {
-                throw new SourceException("TIFF directory " + d.index() + " is a SubIFD, which the JDK TIFF reader cannot decode");
-            }
-            return r.read(d.chainIndex());
+            return r.read(0);
         } catch (IOException | RuntimeException e) {
             throw new SourceException("cannot decode TIFF directory " + d.index() + ": " + e.getMessage(), e);
         } finally {
@@ -217,11 +231,77 @@ public final class TiffImages {
         }
     }
 
-    /** Decodes an 8-bit unsigned single-sample directory (any compression the JDK plugin reads) into w*h bytes. */
-    public static byte[] decodeGray(TiffDirectory d) throws IOException {
-        if (d.samplesPerPixel() != 1 || d.bitsPerSample() != 8 || d.longValue(TiffTags.SAMPLE_FORMAT, 1) != 1) {
-            throw new SourceException("TIFF directory " + d.index() + ": only 8-bit unsigned single-channel planes are "
-                    + "supported (found " + d.samplesPerPixel() + " samples of " + d.bitsPerSample() + " bits, sample format "
+    /** The TIFF file with its 8-byte header replaced by one whose first-IFD offset is the given directory's. */
+    private static final class SingleDirectoryStream extends ImageInputStreamImpl {
+        private final RandomAccessFile file;
+        private final byte[] header = new byte[8];
+
+        SingleDirectoryStream(TiffDirectory d) throws IOException {
+            file = new RandomAccessFile(d.file().path().toFile(), "r");
+            ByteBuffer h = ByteBuffer.wrap(header).order(d.file().byteOrder());
+            byte mark = (byte) (d.file().byteOrder() == ByteOrder.LITTLE_ENDIAN ? 'I' : 'M');
+            h.put(mark).put(mark).putShort((short) 42).putInt((int) d.offset());
+        }
+
+        @Override
+        public int read() throws IOException {
+            bitOffset = 0;
+            if (streamPos < header.length) {
+                return header[(int) streamPos++] & 0xFF;
+            }
+            file.seek(streamPos);
+            int b = file.read();
+            if (b >= 0) {
+                streamPos++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            bitOffset = 0;
+            if (len == 0) {
+                return 0;
+            }
+            if (streamPos < header.length) {
+                int n = (int) Math.min(len, header.length - streamPos);
+                System.arraycopy(header, (int) streamPos, b, off, n);
+                streamPos += n;
+                return n;
+            }
+            file.seek(streamPos);
+            int n = file.read(b, off, len);
+            if (n > 0) {
+                streamPos += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long length() {
+            try {
+                return file.length();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            super.close();
+            file.close();
+        }
+    }
+
+    /**
+     * Decodes a single-sample unsigned plane of 8 or 16 bits (any compression the JDK plugin reads) into
+     * width*height samples of 1 byte, or 2 bytes little-endian (the byte order DICOM native OW data needs).
+     */
+    public static byte[] decodePlane(TiffDirectory d) throws IOException {
+        int bits = d.bitsPerSample();
+        if (d.samplesPerPixel() != 1 || (bits != 8 && bits != 16) || d.longValue(TiffTags.SAMPLE_FORMAT, 1) != 1) {
+            throw new SourceException("TIFF directory " + d.index() + ": only 8- or 16-bit unsigned single-channel planes "
+                    + "are supported (found " + d.samplesPerPixel() + " samples of " + bits + " bits, sample format "
                     + d.longValue(TiffTags.SAMPLE_FORMAT, 1) + ")");
         }
         int w = d.width();
@@ -229,14 +309,19 @@ public final class TiffImages {
         if ((long) w * h > 256L << 20) {
             throw new SourceException("TIFF directory " + d.index() + " is too large to decode in memory (" + w + "x" + h + ")");
         }
+        int bytes = bits / 8;
         BufferedImage img = decodeDirectory(d);
         java.awt.image.Raster r = img.getRaster();
-        byte[] out = new byte[w * h];
+        byte[] out = new byte[w * h * bytes];
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             r.getSamples(0, y, w, 1, 0, row);
             for (int x = 0; x < w; x++) {
-                out[y * w + x] = (byte) row[x];
+                int p = (y * w + x) * bytes;
+                out[p] = (byte) row[x];
+                if (bytes == 2) {
+                    out[p + 1] = (byte) (row[x] >> 8);
+                }
             }
         }
         return out;
