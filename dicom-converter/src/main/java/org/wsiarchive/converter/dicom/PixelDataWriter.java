@@ -2,6 +2,7 @@ package org.wsiarchive.converter.dicom;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.LongConsumer;
 import org.wsiarchive.converter.model.FrameSource;
 
 /**
@@ -21,6 +22,12 @@ public final class PixelDataWriter {
 
     /** Writes encapsulated Pixel Data: Basic Offset Table (or EOT), one item per frame, sequence delimiter. */
     public static Stats writeEncapsulated(FrameSource frames, OutputStream out) throws IOException {
+        return writeEncapsulated(frames, out, frameBytes -> { });
+    }
+
+    /** As {@link #writeEncapsulated(FrameSource, OutputStream)}; {@code afterFrame} gets each frame's length once written. */
+    public static Stats writeEncapsulated(FrameSource frames, OutputStream out, LongConsumer afterFrame)
+            throws IOException {
         int n = frames.frameCount();
         long[] lengths = new long[n];
         long[] offsets = new long[n];
@@ -77,6 +84,7 @@ public final class PixelDataWriter {
             if ((len & 1) != 0) {
                 out.write(0);
             }
+            afterFrame.accept(len);
         }
         // Sequence Delimitation Item
         out.write(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0});
@@ -85,6 +93,11 @@ public final class PixelDataWriter {
 
     /** Writes native Pixel Data (OB, defined length) from a single frame source holding all frames in order. */
     public static Stats writeNative(FrameSource frames, OutputStream out) throws IOException {
+        return writeNative(frames, out, frameBytes -> { });
+    }
+
+    /** As {@link #writeNative(FrameSource, OutputStream)}; {@code afterFrame} gets each frame's length once written. */
+    public static Stats writeNative(FrameSource frames, OutputStream out, LongConsumer afterFrame) throws IOException {
         long total = 0;
         for (int i = 0; i < frames.frameCount(); i++) {
             total += frames.frameLength(i);
@@ -97,6 +110,7 @@ public final class PixelDataWriter {
         writeIntLE(out, padded);
         for (int i = 0; i < frames.frameCount(); i++) {
             frames.copyFrame(i, out);
+            afterFrame.accept(frames.frameLength(i));
         }
         if ((total & 1) != 0) {
             out.write(0);
