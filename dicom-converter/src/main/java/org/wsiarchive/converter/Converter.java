@@ -40,6 +40,12 @@ public final class Converter {
 
     public static ConversionResult convert(Path input, Path outputDir, SlideMetadata metadata, ConversionOptions options)
             throws IOException {
+        return convert(input, outputDir, metadata, options, ProgressListener.NONE);
+    }
+
+    /** As {@link #convert(Path, Path, SlideMetadata, ConversionOptions)}, reporting every written frame to {@code progress}. */
+    public static ConversionResult convert(Path input, Path outputDir, SlideMetadata metadata, ConversionOptions options,
+                                           ProgressListener progress) throws IOException {
         Files.createDirectories(outputDir);
         Path tmp = outputDir.resolve(".wsi2dicom-" + UUID.randomUUID() + ".tmp");
         List<Path> moved = new ArrayList<>();
@@ -144,12 +150,14 @@ public final class Converter {
             }
             Files.createDirectory(tmp);
             List<ConversionResult.Instance> written = new ArrayList<>();
+            ConversionProgress tracker = new ConversionProgress(progress, images.size(),
+                    images.stream().mapToLong(im -> im.frames().frameCount()).sum());
             for (int i = 0; i < images.size(); i++) {
                 SlideImage img = images.get(i);
                 boolean isLevel = img.flavor() == ImageFlavor.VOLUME;
                 int levelNo = levelNumbers.get(i);
                 WsiInstanceWriter.Written w = WsiInstanceWriter.write(tmp.resolve(names.get(i)), img, ctx, i + 1,
-                        isLevel && levelNo == 0);
+                        isLevel && levelNo == 0, tracker.instance(i, names.get(i)));
                 written.add(new ConversionResult.Instance(outputDir.resolve(names.get(i)), w.sopInstanceUid(),
                         img.flavor(), isLevel ? levelNo : -1, img.width(), img.height(), img.tileWidth(),
                         img.tileHeight(), w.stats().frames(), w.stats().frameBytes(),

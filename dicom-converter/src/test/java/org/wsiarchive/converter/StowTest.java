@@ -173,10 +173,38 @@ class StowTest {
         assertTrue(lastErr.contains("STOW-RS"), lastErr);
     }
 
+    /** Sending progress: file bytes as the HTTP client reads the body, never going back, ending at all bytes. */
     @Test
-    void storeOptionIsDocumentedAsNotYetAvailable() {
-        assertEquals(2, cli("a.svs", tmp.resolve("o5").toString(), "--store", "ARCHIVE@localhost:11112"));
-        assertTrue(lastErr.contains("not yet available"), lastErr);
+    void sendingProgressRisesToTheSizeOfAllFiles() throws Exception {
+        String url = start(200, false);
+        Path out = tmp.resolve("progress");
+        Converter.convert(TestSupport.svs("CMU-1-Small-Region.svs"), out, new SlideMetadata(), ConversionOptions.defaults());
+        List<Path> files;
+        try (Stream<Path> s = Files.list(out)) {
+            files = s.filter(f -> f.toString().endsWith(".dcm")).sorted().toList();
+        }
+        long total = 0;
+        for (Path f : files) {
+            total += Files.size(f);
+        }
+        List<Progress> events = new CopyOnWriteArrayList<>();
+        var result = new org.wsiarchive.converter.stow.StowRsClient(java.net.URI.create(url)).send(files, events::add);
+        assertTrue(result.success(), result.summary());
+        long last = -1;
+        for (Progress p : events) {
+            assertEquals(Progress.Phase.SENDING, p.phase());
+            assertEquals(total, p.total());
+            assertTrue(p.done() >= last, p.done() + " after " + last);
+            assertEquals(files.get(p.itemIndex()).getFileName().toString(), p.item());
+            last = p.done();
+        }
+        assertEquals(total, last, "ends at the size of all files");
+        assertEquals(files.size() - 1, events.get(events.size() - 1).itemIndex());
+    }
+
+    @Test
+    void stowNeedsAnHttpUrl() {
         assertEquals(2, cli("a.svs", tmp.resolve("o6").toString(), "--stow", "ftp://x/y"));
+        assertTrue(lastErr.contains("--stow needs an http:// or https:// URL"), lastErr);
     }
 }

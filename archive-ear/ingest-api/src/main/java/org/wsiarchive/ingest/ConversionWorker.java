@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.wsiarchive.converter.ConversionOptions;
 import org.wsiarchive.converter.ConversionResult;
 import org.wsiarchive.converter.Converter;
+import org.wsiarchive.converter.Progress;
 import org.wsiarchive.converter.SlideMetadata;
 import org.wsiarchive.converter.model.ImageFlavor;
 import org.wsiarchive.core.audit.Requester;
@@ -25,9 +26,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Runs conversion jobs, at most {@link ArchiveConfiguration#ingestConcurrency()} at once (a conversion reads and
@@ -35,9 +36,9 @@ import java.util.stream.Stream;
  * the DICOM instances into the job's output folder, then every instance is stored through the core's
  * StoreService, exactly like an instance received over DICOMweb.
  *
- * <p>Progress: while converting, the bytes written so far against the source size (tiles are copied, not
- * re-encoded, so the output is about as large as the source) give 0–50 %; while storing, the frames stored
- * against all frames give 50–100 %.
+ * <p>Progress: while converting, the converter's progress events (frames written of all frames of the slide) give
+ * 0–50 %; while storing, the frames stored against all frames give 50–100 %. The converter reports every frame;
+ * the job row is updated from the latest event once a second, not per frame.
  *
  * <p>A store that fails part-way leaves the instances stored before it in the archive (each is a complete,
  * valid instance; the core has no deletion yet) and the job FAILED with a reason that lists them.
@@ -126,12 +127,12 @@ public class ConversionWorker {
         }
 
         Path output = jobs.outputDir(id);
-        long sourceSize = job.getSourceSize() == null ? 0 : job.getSourceSize();
         ConversionResult result;
-        ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> reportConversion(id, output, sourceSize),
+        AtomicReference<Progress> converting = new AtomicReference<>();
+        ScheduledFuture<?> monitor = scheduler.scheduleWithFixedDelay(() -> reportConversion(id, converting.get()),
                 PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
         try {
-            result = Converter.convert(source, output, metadata, ConversionOptions.defaults());
+            result = Converter.convert(source, output, metadata, ConversionOptions.defaults(), converting::set);
         } catch (IOException | RuntimeException e) {
             monitor.cancel(false);
             if (stopping()) {
@@ -176,28 +177,16 @@ public class ConversionWorker {
         jobs.succeed(id, result.studyUid(), storedUids, summary(result, framesTotal));
     }
 
-    private void reportConversion(long id, Path output, long sourceSize) {
+    private void reportConversion(long id, Progress p) {
+        if (p == null) {
+            return; // still reading the slide: nothing written yet
+        }
         try {
-            long written = bytesUnder(output);
-            int percent = sourceSize <= 0 ? 0 : (int) Math.min(49, 50.0 * written / sourceSize);
-            jobs.progress(id, percent, "converting: " + (written >> 20) + " MiB of DICOM written");
+            int percent = (int) Math.min(49, 50 * p.fraction());
+            jobs.progress(id, percent, "converting: " + p.done() + " of " + p.total() + " frames written ("
+                    + p.item() + ", " + (p.itemIndex() + 1) + " of " + p.itemCount() + " instances)");
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "progress of job " + id, e); // only progress; the next tick tries again
-        }
-    }
-
-    private static long bytesUnder(Path dir) {
-        if (!Files.isDirectory(dir)) return 0;
-        try (Stream<Path> all = Files.walk(dir)) {
-            return all.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0; // moved or removed meanwhile
-                }
-            }).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
         }
     }
 

@@ -9,12 +9,17 @@ import java.util.Map;
 import org.wsiarchive.converter.ConversionOptions;
 import org.wsiarchive.converter.ConversionResult;
 import org.wsiarchive.converter.Converter;
+import org.wsiarchive.converter.ProgressListener;
 import org.wsiarchive.converter.SlideMetadata;
+import org.wsiarchive.converter.dimse.CStoreClient;
+import org.wsiarchive.converter.dimse.DicomNode;
+import org.wsiarchive.converter.send.InstanceSender;
+import org.wsiarchive.converter.send.SendOutcome;
 import org.wsiarchive.converter.source.SlideReaders;
 import org.wsiarchive.converter.stow.StowRsClient;
 
 /** Command line: {@code wsi2dicom INPUT OUTPUT_DIR [options]}. Exit 0 on success, 1 on conversion error, 2 on usage error,
- * 3 when the conversion succeeded but the STOW-RS store failed (the files stay in OUTPUT_DIR). */
+ * 3 when the conversion succeeded but sending the result on (STOW-RS or C-STORE) failed (the files stay in OUTPUT_DIR). */
 public final class Wsi2Dicom {
 
     private static final Map<String, String> OPTION_KEYS = Map.ofEntries(
@@ -35,6 +40,8 @@ public final class Wsi2Dicom {
             Map.entry("--specimen-uid", "SpecimenUID"),
             Map.entry("--institution", "InstitutionName"));
 
+    static final String DEFAULT_CALLING_AET = "WSI2DICOM";
+
     private Wsi2Dicom() {
     }
 
@@ -53,7 +60,12 @@ public final class Wsi2Dicom {
                   --no-verify              skip decoding a sample tile per level before writing
                   --stow URL               after the conversion, send all output files in one DICOMweb STOW-RS
                                            request to URL (e.g. http://localhost:8080/dicom-web/studies)
-                  --store AET@HOST:PORT    DIMSE C-STORE: not yet available (use --stow)
+                  --store AET@HOST:PORT    after the conversion, send all output files with DIMSE C-STORE on one
+                                           association to the SCP AET at HOST:PORT (--stow and --store may both
+                                           be given; exit code 3 when any instance was not stored)
+                  --calling-aet AET        our AE title for --store (default %s)
+                  --progress               draw a progress bar on stderr even when it is not a terminal
+                  --no-progress            no progress bar (default: a bar when run in a terminal)
                   --patient-id ID   --patient-name NAME   --patient-birth-date YYYYMMDD   --patient-sex M|F|O
                   --study-uid UID   --study-id ID   --study-date YYYYMMDD   --study-description TEXT
                   --accession-number NO   --series-uid UID   --series-number N   --series-description TEXT
@@ -64,7 +76,8 @@ public final class Wsi2Dicom {
 
                 Metadata keys: %s
                 Supported formats: %s
-                """.formatted(String.join(", ", new java.util.TreeSet<>(SlideMetadata.KEYS)), SlideReaders.supportedFormats());
+                """.formatted(DEFAULT_CALLING_AET, String.join(", ", new java.util.TreeSet<>(SlideMetadata.KEYS)),
+                SlideReaders.supportedFormats());
     }
 
     public static void main(String[] args) {
@@ -76,6 +89,10 @@ public final class Wsi2Dicom {
         SlideMetadata metadata = new SlideMetadata();
         ConversionOptions options = ConversionOptions.defaults();
         java.net.URI stowUrl = null;
+        DicomNode storeScp = null;
+        String callingAet = DEFAULT_CALLING_AET;
+        // a bar only where someone watches it; never in a pipe or a log file unless asked for
+        boolean progress = System.console() != null && System.console().isTerminal();
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -102,8 +119,16 @@ public final class Wsi2Dicom {
                             throw new IllegalArgumentException("--stow needs an http:// or https:// URL");
                         }
                     }
-                    case "--store" -> throw new IllegalArgumentException("--store (DIMSE C-STORE) is not yet available; "
-                            + "use --stow URL (DICOMweb STOW-RS)");
+                    case "--store" -> {
+                        try {
+                            storeScp = DicomNode.parse(value(args, ++i, a));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--store: " + e.getMessage());
+                        }
+                    }
+                    case "--calling-aet" -> callingAet = DicomNode.checkAeTitle(value(args, ++i, a), "--calling-aet");
+                    case "--progress" -> progress = true;
+                    case "--no-progress" -> progress = false;
                     case "--mpp" -> {
                         double mpp = Double.parseDouble(value(args, ++i, a));
                         if (!(mpp > 0 && mpp < 1000)) {
@@ -138,37 +163,60 @@ public final class Wsi2Dicom {
             err.print(usage());
             return 2;
         }
+        List<InstanceSender> senders = new ArrayList<>();
+        if (stowUrl != null) {
+            senders.add(new StowRsClient(stowUrl));
+        }
+        if (storeScp != null) {
+            senders.add(new CStoreClient(storeScp, callingAet));
+        }
+        ProgressBar bar = progress ? new ProgressBar(err) : null;
+        ProgressListener listener = bar != null ? bar : ProgressListener.NONE;
         ConversionResult r;
         try {
-            r = Converter.convert(Path.of(positional.get(0)), Path.of(positional.get(1)), metadata, options);
+            r = Converter.convert(Path.of(positional.get(0)), Path.of(positional.get(1)), metadata, options, listener);
+            endBar(bar);
             out.print(r.summary());
+            out.flush(); // before a sending phase draws its bar on stderr
         } catch (Exception e) {
+            endBar(bar);
             err.println("wsi2dicom: conversion of " + positional.get(0) + " failed: " + e.getMessage());
             if (Boolean.getBoolean("wsi2dicom.debug")) {
                 e.printStackTrace(err);
             }
             return 1;
         }
-        if (stowUrl == null) {
-            return 0;
-        }
         List<Path> files = r.instances().stream().map(ConversionResult.Instance::file).toList();
-        try {
-            StowRsClient.Result sr = new StowRsClient().store(stowUrl, files);
-            out.println("  " + sr.summary() + " (" + files.size() + " files sent to " + stowUrl + ")");
-            if (!sr.success()) {
-                err.println("wsi2dicom: STOW-RS to " + stowUrl + " failed: " + sr.summary()
+        int exit = 0;
+        // every destination is tried, also after one failed: the files are on disk either way
+        for (InstanceSender sender : senders) {
+            try {
+                SendOutcome outcome = sender.send(files, listener);
+                endBar(bar);
+                out.println("  " + outcome.summary().replace("\n", "\n  "));
+                out.flush();
+                if (!outcome.success()) {
+                    err.println("wsi2dicom: " + sender.description() + " failed: " + outcome.headline()
+                            + "; the converted files remain in " + positional.get(1));
+                    exit = 3;
+                }
+            } catch (Exception e) {
+                endBar(bar);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                err.println("wsi2dicom: " + sender.description() + " failed: " + e.getMessage()
                         + "; the converted files remain in " + positional.get(1));
-                return 3;
+                exit = 3;
             }
-            return 0;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            err.println("wsi2dicom: STOW-RS to " + stowUrl + " failed: " + e.getMessage()
-                    + "; the converted files remain in " + positional.get(1));
-            return 3;
+        }
+        out.flush();
+        return exit;
+    }
+
+    private static void endBar(ProgressBar bar) {
+        if (bar != null) {
+            bar.finish();
         }
     }
 

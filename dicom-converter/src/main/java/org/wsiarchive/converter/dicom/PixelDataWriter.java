@@ -2,6 +2,7 @@ package org.wsiarchive.converter.dicom;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.LongConsumer;
 import org.wsiarchive.converter.model.FrameSource;
 
 /**
@@ -21,6 +22,12 @@ public final class PixelDataWriter {
 
     /** Writes encapsulated Pixel Data: Basic Offset Table (or EOT), one item per frame, sequence delimiter. */
     public static Stats writeEncapsulated(FrameSource frames, OutputStream out) throws IOException {
+        return writeEncapsulated(frames, out, frameBytes -> { });
+    }
+
+    /** As {@link #writeEncapsulated(FrameSource, OutputStream)}; {@code afterFrame} gets each frame's length once written. */
+    public static Stats writeEncapsulated(FrameSource frames, OutputStream out, LongConsumer afterFrame)
+            throws IOException {
         int n = frames.frameCount();
         long[] lengths = new long[n];
         long[] offsets = new long[n];
@@ -77,6 +84,7 @@ public final class PixelDataWriter {
             if ((len & 1) != 0) {
                 out.write(0);
             }
+            afterFrame.accept(len);
         }
         // Sequence Delimitation Item
         out.write(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0});
@@ -85,14 +93,16 @@ public final class PixelDataWriter {
 
     /** Writes native 8-bit Pixel Data (OB, defined length) from a single frame source holding all frames in order. */
     public static Stats writeNative(FrameSource frames, OutputStream out) throws IOException {
-        return writeNative(frames, out, 8);
+        return writeNative(frames, out, 8, frameBytes -> { });
     }
 
     /**
      * Writes native Pixel Data with a defined length: OB for 8-bit samples, OW for 16-bit ones (PS3.5 A.2: native
-     * data with more than 8 bits allocated is OW); the frames already hold little-endian words.
+     * data with more than 8 bits allocated is OW); the frames already hold little-endian words. {@code afterFrame}
+     * gets each frame's length once written.
      */
-    public static Stats writeNative(FrameSource frames, OutputStream out, int bitsAllocated) throws IOException {
+    public static Stats writeNative(FrameSource frames, OutputStream out, int bitsAllocated, LongConsumer afterFrame)
+            throws IOException {
         long total = 0;
         for (int i = 0; i < frames.frameCount(); i++) {
             total += frames.frameLength(i);
@@ -105,6 +115,7 @@ public final class PixelDataWriter {
         writeIntLE(out, padded);
         for (int i = 0; i < frames.frameCount(); i++) {
             frames.copyFrame(i, out);
+            afterFrame.accept(frames.frameLength(i));
         }
         if ((total & 1) != 0) {
             out.write(0);

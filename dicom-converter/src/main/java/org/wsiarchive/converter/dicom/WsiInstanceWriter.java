@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongConsumer;
 import org.wsiarchive.converter.model.ImageFlavor;
 import org.wsiarchive.converter.model.PixelEncoding;
 import org.wsiarchive.converter.model.SlideImage;
@@ -36,6 +37,12 @@ public final class WsiInstanceWriter {
 
     public static Written write(Path file, SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel)
             throws IOException {
+        return write(file, image, ctx, instanceNumber, isBaseLevel, frameBytes -> { });
+    }
+
+    /** As {@link #write(Path, SlideImage, SeriesContext, int, boolean)}; {@code afterFrame} gets each frame's length. */
+    public static Written write(Path file, SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel,
+                                LongConsumer afterFrame) throws IOException {
         String sopInstanceUid = Uids.newUid();
         AttributeList list = header(image, ctx, instanceNumber, isBaseLevel, sopInstanceUid);
         String ts = image.encoding().transferSyntaxUid();
@@ -62,8 +69,8 @@ public final class WsiInstanceWriter {
             list.write(dout);
             dout.flush();
             PixelDataWriter.Stats stats = image.encoding().encapsulated()
-                    ? PixelDataWriter.writeEncapsulated(image.frames(), out)
-                    : PixelDataWriter.writeNative(image.frames(), out, image.bitsStored());
+                    ? PixelDataWriter.writeEncapsulated(image.frames(), out, afterFrame)
+                    : PixelDataWriter.writeNative(image.frames(), out, image.bitsStored(), afterFrame);
             out.flush();
             return new Written(file, sopInstanceUid, stats);
         } catch (DicomException e) {
