@@ -123,6 +123,11 @@ class FrameDecoderTest {
      * are first made native by {@code decompressor}.
      */
     static Path jpegLossless(Path dir, String source, String decompressor, String name, String... options) throws Exception {
+        return encoded("dcmcjpeg", dir, source, decompressor, name, options);
+    }
+
+    /** A shared file encoded by DCMTK's {@code encoder} (dcmcjpeg, dcmcjpls) with {@code options}. */
+    static Path encoded(String encoder, Path dir, String source, String decompressor, String name, String... options) throws Exception {
         Path in = testData().resolve(source);
         if (decompressor != null) {
             Path nativeCopy = dir.resolve(name + ".native.dcm");
@@ -131,7 +136,7 @@ class FrameDecoderTest {
         }
         Path out = dir.resolve(name + ".dcm");
         String[] command = new String[options.length + 3];
-        command[0] = "dcmcjpeg";
+        command[0] = encoder;
         System.arraycopy(options, 0, command, 1, options.length);
         command[options.length + 1] = in.toString();
         command[options.length + 2] = out.toString();
@@ -209,6 +214,17 @@ class FrameDecoderTest {
     }
 
     @Test
+    void jpegLsRgbInEveryInterleaveModeEqualsDcmdjpls(@TempDir Path dir) throws Exception {
+        // CharLS writes interleave mode "none" as planes, "line" and "sample" as pixels: all must come out interleaved
+        for (String mode : new String[] {"+in", "+il", "+is"}) {
+            Path file = encoded("dcmcjpls", dir, "dicom-misc/US-RGB-8-epicard", null, "rgb" + mode, mode);
+            assertAllFramesEqualDcmtk(file, "dcmdjpls", "1.2.840.10008.1.2.4.80", dir);
+        }
+        Path near = encoded("dcmcjpls", dir, "dicom-misc/US-RGB-8-epicard", null, "rgb-near", "+en", "+md", "3", "+in");
+        assertAllFramesEqualDcmtk(near, "dcmdjpls", "1.2.840.10008.1.2.4.81", dir);
+    }
+
+    @Test
     void corruptJpegLosslessFramesAreNotDecodable(@TempDir Path dir) throws Exception {
         Stored s = stored(jpegLossless(dir, "dicom-misc/US-RGB-8-epicard", null, "rgb-sv1", "+e1"));
         byte[] frame = s.frame(0);
@@ -231,7 +247,7 @@ class FrameDecoderTest {
         Stored s = stored(testData().resolve("dicom-misc/SC1_JLSN.dcm"));
         byte[] frame = s.frame(0);
         NotDecodableException garbage = assertThrows(NotDecodableException.class,
-                () -> FrameDecoder.decode(s.description(), new byte[] {1, 2, 3, 4, 5}, false));
+                () -> FrameDecoder.decode(s.description(), new byte[] {1, 2, 3, (byte) 0xFF, (byte) 0xD9}, false));
         assertTrue(garbage.getMessage().contains("CharLS"), garbage.getMessage());
         byte[] truncated = java.util.Arrays.copyOf(frame, frame.length / 3);
         NotDecodableException cut = assertThrows(NotDecodableException.class,
