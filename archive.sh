@@ -4,8 +4,8 @@
 #   ./archive.sh run  [launcher args...]   build (no tests) and start the archive (Ctrl-C stops it)
 #   ./archive.sh test [maven args...]      build and run unit + integration tests (mvn verify); exits with Maven's code
 #
-# Installs missing Debian packages first (libpixelmed-java and maven; for test also dcmtk, dicom3tools, libvips-tools, chromium,
-# nodejs, npm).
+# Installs missing Debian packages first (libpixelmed-java, libpixelmed-imageio-java, libcharls2 and maven; for test also dcmtk,
+# dicom3tools, libvips-tools, chromium, nodejs, npm).
 # Needs Java 25: /usr/lib/jvm/temurin-25-jdk-amd64 when present, else an existing JAVA_HOME of Java >= 25.
 # The archive's own settings (data dir, database, ports) are environment variables: see ./archive.sh help.
 set -euo pipefail
@@ -82,7 +82,9 @@ MVN=(mvn -B -Dstyle.color=never)
 
 # --- subcommands ----------------------------------------------------------------------------------------------------
 cmd_run() {
-  install_packages libpixelmed-java maven
+  # libpixelmed-imageio-java: PixelMed's JPEG lossless codec, re-packaged by the build (archive-ear/pixelmed-imageio);
+  # libcharls2: CharLS, called at run time to decode JPEG-LS frames (without it they are reported as not decodable)
+  install_packages libpixelmed-java libpixelmed-imageio-java libcharls2 maven
   setup_java
   "${MVN[@]}" -DskipTests install
   [ -f "$LAUNCHER_JAR" ] || die "build did not produce $LAUNCHER_JAR"
@@ -94,7 +96,8 @@ cmd_run() {
 cmd_test() {
   # dcmtk and dicom3tools are real peers and validators used by the tests; libvips-tools makes test slides;
   # chromium runs dicom-microscopy-viewer (MicroscopyViewerIT drives it with playwright-core, never a downloaded browser)
-  local pkgs=(libpixelmed-java maven dcmtk dicom3tools libvips-tools chromium)
+  # libpixelmed-imageio-java and libcharls2 as for run: the unit and integration tests decode JPEG lossless and JPEG-LS
+  local pkgs=(libpixelmed-java libpixelmed-imageio-java libcharls2 maven dcmtk dicom3tools libvips-tools chromium)
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     pkgs+=(nodejs npm)
   fi

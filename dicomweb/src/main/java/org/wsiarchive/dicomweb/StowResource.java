@@ -26,6 +26,7 @@ import org.wsiarchive.core.audit.AuditAction;
 import org.wsiarchive.core.audit.AuditService;
 import org.wsiarchive.core.dicom.json.DicomJsonReader;
 import org.wsiarchive.core.dicom.json.Part10FromJson;
+import org.wsiarchive.core.dicom.xml.NativeDicomModelReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +37,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * STOW-RS (PS3.18 10.5) for Part 10 instances in multipart/related; type="application/dicom", and for DICOM JSON
- * metadata with bulk data in multipart/related; type="application/dicom+json". The whole body is
+ * STOW-RS (PS3.18 10.5) for Part 10 instances in multipart/related; type="application/dicom", and for metadata
+ * with bulk data in multipart/related; type="application/dicom+json" (DICOM JSON) or type="application/dicom+xml"
+ * (PS3.19 Native DICOM Model, read into the JSON model and built the same way). The whole body is
  * received first (each part streamed to a temporary file, never held in memory); only a body that parsed
  * completely is stored, so a truncated or malformed request stores nothing.
  */
@@ -45,6 +47,7 @@ import java.util.Map;
 public class StowResource {
 
     private static final String APPLICATION_DICOM = "application/dicom";
+    private static final String DICOM_XML = "application/dicom+xml";
     /** The JSON metadata is parsed in memory (unlike bulk data, which stays in files): cap it. */
     private static final long MAX_METADATA_BYTES = 256L * 1024 * 1024;
 
@@ -73,30 +76,40 @@ public class StowResource {
         return stow(body, study);
     }
 
-    private record Received(FileStorage.ReceivedFile file, String contentType, String contentLocation) {}
+    private record Received(FileStorage.ReceivedFile file, String contentType, String contentLocation, String contentIdHeader) {
+        /** Content-ID without its angle brackets (RFC 2392), by which an XML BulkData uuid may name the part. */
+        String contentId() {
+            if (contentIdHeader == null) return null;
+            String id = contentIdHeader.trim();
+            return id.startsWith("<") && id.endsWith(">") ? id.substring(1, id.length() - 1) : id;
+        }
+    }
 
     private Response stow(InputStream body, String expectedStudy) {
         Requester who = RequestContext.requester(request);
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (contentType == null || !contentType.toLowerCase().startsWith("multipart/related")) {
             return DicomWebResponses.error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "STOW-RS takes multipart/related;"
-                    + " type=\"application/dicom\" or type=\"application/dicom+json\" (got " + contentType + ")");
+                    + " type=\"application/dicom\", type=\"application/dicom+json\" or type=\"application/dicom+xml\""
+                    + " (got " + contentType + ")");
         }
         List<Received> received = new ArrayList<>();
         boolean metadataAndBulkData;
+        boolean xml;
         try (MultipartRelatedReader reader = new MultipartRelatedReader(body, contentType)) {
             String root = reader.rootType();
-            metadataAndBulkData = root != null && root.equalsIgnoreCase(DicomWebResponses.DICOM_JSON);
+            xml = root != null && root.equalsIgnoreCase(DICOM_XML);
+            metadataAndBulkData = xml || root != null && root.equalsIgnoreCase(DicomWebResponses.DICOM_JSON);
             if (root != null && !root.equalsIgnoreCase(APPLICATION_DICOM) && !metadataAndBulkData) {
                 return DicomWebResponses.error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "multipart/related type \""
                         + root + "\" is not supported; this archive stores application/dicom (Part 10) instances, or"
-                        + " application/dicom+json metadata with its bulk data");
+                        + " application/dicom+json or application/dicom+xml metadata with its bulk data");
             }
             MultipartRelatedReader.Part part;
             while ((part = reader.next()) != null) {
                 MultipartRelatedReader.Part p = part;
                 received.add(new Received(store.receive(p::transferTo), p.contentType(),
-                        p.headers().get("Content-Location")));
+                        p.headers().get("Content-Location"), p.headers().get("Content-ID")));
             }
         } catch (MultipartException e) {
             discardAll(received, who, "malformed multipart body: " + e.getMessage());
@@ -109,7 +122,7 @@ public class StowResource {
             return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the multipart body has no parts");
         }
         if (metadataAndBulkData) {
-            return stowMetadataAndBulkData(received, who, expectedStudy);
+            return stowMetadataAndBulkData(received, who, expectedStudy, xml);
         }
 
         List<StoreResult> results = new ArrayList<>();
@@ -127,37 +140,66 @@ public class StowResource {
     }
 
     /**
-     * PS3.18 10.5.1.2.2: the first part is a DICOM JSON array of data sets, the others the bulk data they reference
-     * by BulkDataURI = Content-Location. Each data set becomes a Part 10 object ({@link Part10FromJson}, Pixel Data
-     * copied from the received part files) that is stored like any other instance. A first part that is not a JSON
-     * array makes the whole body malformed (400, nothing stored); a data set that cannot be built fails on its own.
+     * PS3.18 10.5.1.2.2: with DICOM JSON the first part is an array of data sets; with the Native DICOM Model
+     * (PS3.19) every application/dicom+xml part is one data set, the first part being one. The other parts are the
+     * bulk data the data sets reference by BulkDataURI (XML: BulkData uri, or uuid) = Content-Location, or
+     * Content-ID. Each data set becomes a Part 10 object ({@link Part10FromJson}, Pixel Data copied from the
+     * received part files) that is stored like any other instance. Metadata that does not parse makes the whole
+     * body malformed (400, nothing stored); a data set that cannot be built fails on its own.
      */
-    private Response stowMetadataAndBulkData(List<Received> received, Requester who, String expectedStudy) {
+    private Response stowMetadataAndBulkData(List<Received> received, Requester who, String expectedStudy, boolean xml) {
+        String metadataType = xml ? DICOM_XML : DicomWebResponses.DICOM_JSON;
+        List<Received> metadata = new ArrayList<>();
         Map<String, List<Part10FromJson.BulkPart>> bulk = new HashMap<>();
-        for (Received r : received.subList(1, received.size())) {
-            if (r.contentLocation() == null) continue; // nothing can reference it
-            bulk.computeIfAbsent(r.contentLocation().trim(), k -> new ArrayList<>())
-                    .add(new Part10FromJson.BulkPart(r.file().path(), r.file().size(), r.contentType()));
+        for (int i = 0; i < received.size(); i++) {
+            Received r = received.get(i);
+            String type = r.contentType() == null ? (i == 0 ? metadataType : null) : r.contentType().split(";")[0].trim();
+            if (i == 0 || xml && DICOM_XML.equalsIgnoreCase(type)) {
+                metadata.add(r);
+                continue;
+            }
+            Part10FromJson.BulkPart part = new Part10FromJson.BulkPart(r.file().path(), r.file().size(), r.contentType());
+            if (r.contentLocation() != null) bulk.computeIfAbsent(r.contentLocation().trim(), k -> new ArrayList<>()).add(part);
+            String contentId = r.contentId();
+            if (contentId != null && !contentId.equals(r.contentLocation() == null ? null : r.contentLocation().trim())) {
+                bulk.computeIfAbsent(contentId, k -> new ArrayList<>()).add(part);
+            }
         }
         try {
             Received first = received.get(0);
-            String firstType = first.contentType() == null ? DicomWebResponses.DICOM_JSON : first.contentType().split(";")[0].trim();
-            if (!firstType.equalsIgnoreCase(DicomWebResponses.DICOM_JSON) && !firstType.equalsIgnoreCase("application/json")) {
+            String firstType = first.contentType() == null ? metadataType : first.contentType().split(";")[0].trim();
+            boolean firstIsMetadata = xml ? firstType.equalsIgnoreCase(DICOM_XML)
+                    : firstType.equalsIgnoreCase(DicomWebResponses.DICOM_JSON) || firstType.equalsIgnoreCase("application/json");
+            if (!firstIsMetadata) {
                 return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the first part of a multipart/related;"
-                        + " type=\"application/dicom+json\" body must be the DICOM JSON metadata, not " + firstType);
+                        + " type=\"" + metadataType + "\" body must be the metadata, not " + firstType);
             }
-            if (first.file().size() > MAX_METADATA_BYTES) {
-                audit(who, "metadata part of " + first.file().size() + " bytes refused");
-                return DicomWebResponses.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the metadata part is larger than "
-                        + MAX_METADATA_BYTES + " bytes; bulk data belongs in parts of its own");
+            for (Received m : metadata) {
+                if (m.file().size() > MAX_METADATA_BYTES) {
+                    audit(who, "metadata part of " + m.file().size() + " bytes refused");
+                    return DicomWebResponses.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the metadata part is larger than "
+                            + MAX_METADATA_BYTES + " bytes; bulk data belongs in parts of its own");
+                }
             }
-            JsonArray datasets;
-            try (JsonReader reader = Json.createReader(Files.newInputStream(first.file().path()))) {
-                datasets = reader.readArray();
-            } catch (JsonException | IllegalStateException | IOException e) {
-                audit(who, "metadata part is not a JSON array: " + e.getMessage());
-                return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the metadata part is not a JSON array of"
-                        + " DICOM JSON data sets (PS3.18 F.2): " + e.getMessage());
+            List<JsonValue> datasets = new ArrayList<>();
+            if (xml) {
+                for (int i = 0; i < metadata.size(); i++) {
+                    try (InputStream in = Files.newInputStream(metadata.get(i).file().path())) {
+                        datasets.add(NativeDicomModelReader.read(in));
+                    } catch (NativeDicomModelReader.MalformedNativeDicomModelException | IOException e) {
+                        audit(who, "metadata part " + (i + 1) + " is not a Native DICOM Model document: " + e.getMessage());
+                        return DicomWebResponses.error(Response.Status.BAD_REQUEST, "metadata part " + (i + 1) + " is not a"
+                                + " PS3.19 Native DICOM Model document: " + e.getMessage());
+                    }
+                }
+            } else {
+                try (JsonReader reader = Json.createReader(Files.newInputStream(first.file().path()))) {
+                    datasets.addAll(reader.readArray());
+                } catch (JsonException | IllegalStateException | IOException e) {
+                    audit(who, "metadata part is not a JSON array: " + e.getMessage());
+                    return DicomWebResponses.error(Response.Status.BAD_REQUEST, "the metadata part is not a JSON array of"
+                            + " DICOM JSON data sets (PS3.18 F.2): " + e.getMessage());
+                }
             }
             List<StoreResult> results = new ArrayList<>();
             for (int i = 0; i < datasets.size(); i++) {

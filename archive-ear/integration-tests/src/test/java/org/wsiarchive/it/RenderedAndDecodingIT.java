@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Server-side decoding, transcoding and rendering on the real stack, checked against decoders that are not ours: the
- * JDK's JPEG reader in this JVM for JPEG frames, DCMTK (dcmdrle) for RLE, the stored bytes for native frames, and for
- * JPEG 2000 the lossy JPEG encoding of the same slide by the same converter.
+ * JDK's JPEG reader in this JVM for JPEG frames, DCMTK for RLE (dcmdrle), JPEG lossless (dcmdjpeg, on files dcmcjpeg
+ * makes from shared native ones) and JPEG-LS (dcmdjpls), the stored bytes for native frames, and for JPEG 2000 the
+ * lossy JPEG encoding of the same slide by the same converter.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -213,7 +214,7 @@ class RenderedAndDecodingIT {
     }
 
     @Test
-    void nativeFramesAreServedAsStoredAndJpegLsIsRefusedWithAReason() throws Exception {
+    void nativeFramesAreServedAsStored() throws Exception {
         Stored s = stored("dicom-wsi/highdicom/sm_image.dcm");
         HttpResponse<byte[]> r = client.get(s.path() + "/frames/3", OCTET_MULTIPART);
         assertEquals(200, r.statusCode(), reason(r));
@@ -221,12 +222,157 @@ class RenderedAndDecodingIT {
         full.read(s.file().toFile());
         byte[] all = full.get(TagFromName.PixelData).getByteValues();
         assertArrayEquals(Arrays.copyOfRange(all, 2 * 300, 3 * 300), DicomWebClient.parts(r).get(0).body());
+    }
 
-        Stored ls = stored("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm");
-        HttpResponse<byte[]> refused = client.get(ls.path() + "/frames/1", OCTET_MULTIPART);
-        assertEquals(406, refused.statusCode());
-        assertTrue(reason(refused).contains("JPEG-LS"), reason(refused));
-        assertEquals(200, client.get(ls.path() + "/frames/1", OCTET_MULTIPART + "; transfer-syntax=*").statusCode());
+    // ---- JPEG lossless and JPEG-LS: decoded, rendered and transcoded exactly as DCMTK decodes them ----------------
+
+    /** A shared file encoded by dcmcjpeg ({@code options}), first made native by {@code decompressor} when compressed. */
+    private static Path dcmcjpeg(String source, String decompressor, String... options) throws Exception {
+        Path dir = Files.createDirectories(ItEnvironment.workDir().resolve("objects"));
+        Path in = ArchiveDeployment.testdata(source);
+        if (decompressor != null) {
+            Path nativeCopy = Files.createTempFile(dir, "native-", ".dcm");
+            run(decompressor, in.toString(), nativeCopy.toString());
+            in = nativeCopy;
+        }
+        Path out = Files.createTempFile(dir, "jpeg-lossless-", ".dcm");
+        List<String> command = new ArrayList<>(List.of("dcmcjpeg"));
+        command.addAll(List.of(options));
+        command.addAll(List.of(in.toString(), out.toString()));
+        run(command.toArray(String[]::new));
+        return out;
+    }
+
+    /** Frame {@code frame} (1-based) as DCMTK's {@code tool} decodes the file: samples interleaved, little endian. */
+    private static byte[] dcmtkFrame(Path file, String tool, int frame) throws Exception {
+        Path decoded = file.resolveSibling(file.getFileName() + "." + tool + ".dcm");
+        if (!Files.exists(decoded)) run(tool, "+te", file.toString(), decoded.toString());
+        AttributeList list = new AttributeList();
+        list.read(decoded.toFile());
+        Attribute pixels = list.get(TagFromName.PixelData);
+        byte[] all;
+        if (pixels instanceof OtherWordAttribute) {
+            short[] w = pixels.getShortValues();
+            all = new byte[w.length * 2];
+            for (int i = 0; i < w.length; i++) {
+                all[2 * i] = (byte) w[i];
+                all[2 * i + 1] = (byte) (w[i] >> 8);
+            }
+        } else {
+            all = pixels.getByteValues();
+        }
+        int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
+        int bytes = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 8) / 8;
+        int pixelsPerFrame = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0)
+                * Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
+        int size = pixelsPerFrame * samples * bytes;
+        byte[] f = Arrays.copyOfRange(all, (frame - 1) * size, frame * size);
+        if (samples > 1 && Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0) == 1) {
+            byte[] interleaved = new byte[size];
+            for (int s = 0; s < samples; s++) {
+                for (int p = 0; p < pixelsPerFrame; p++) {
+                    System.arraycopy(f, (s * pixelsPerFrame + p) * bytes, interleaved, (p * samples + s) * bytes, bytes);
+                }
+            }
+            f = interleaved;
+        }
+        return f;
+    }
+
+    /**
+     * The decoded frames (multipart and single part), the transcoded instance and a PNG rendition of a stored
+     * instance, against DCMTK's decoding of the same file.
+     */
+    private void assertDecodedLikeDcmtk(Stored s, String expectedTs, String tool, int... frames) throws Exception {
+        assertEquals(expectedTs, Attribute.getSingleStringValueOrNull(s.header(), TagFromName.TransferSyntaxUID));
+        for (int frame : frames) {
+            HttpResponse<byte[]> r = client.get(s.path() + "/frames/" + frame, OCTET_MULTIPART);
+            assertEquals(200, r.statusCode(), reason(r));
+            DicomWebClient.Part part = DicomWebClient.parts(r).get(0);
+            assertEquals("application/octet-stream; transfer-syntax=" + EXPLICIT_LE, part.contentType());
+            assertArrayEquals(dcmtkFrame(s.file(), tool, frame), part.body(), s.file() + " frame " + frame);
+            HttpResponse<byte[]> single = client.get(s.path() + "/frames/" + frame, "application/octet-stream");
+            assertEquals(200, single.statusCode(), reason(single));
+            assertArrayEquals(part.body(), single.body());
+        }
+        // the stored bitstream is still there for clients that take it
+        HttpResponse<byte[]> stored = client.get(s.path() + "/frames/" + frames[0], OCTET_MULTIPART + "; transfer-syntax=*");
+        assertEquals(200, stored.statusCode(), reason(stored));
+        assertEquals(0xFFD8, ((DicomWebClient.parts(stored).get(0).body()[0] & 0xFF) << 8) | (DicomWebClient.parts(stored).get(0).body()[1] & 0xFF));
+
+        HttpResponse<byte[]> transcoded = client.get(s.path(), "application/dicom");
+        assertEquals(200, transcoded.statusCode(), reason(transcoded));
+        Path t = Files.createTempFile(ItEnvironment.workDir(), "transcoded-", ".dcm");
+        Files.write(t, transcoded.body());
+        AttributeList list = new AttributeList();
+        list.read(t.toFile());
+        assertEquals(EXPLICIT_LE, Attribute.getSingleStringValueOrNull(list, TagFromName.TransferSyntaxUID));
+        for (int frame : frames) {
+            assertArrayEquals(dcmtkFrame(s.file(), tool, frame), dcmtkFrame(t, "dcmconv", frame), "transcoded frame " + frame);
+        }
+
+        HttpResponse<byte[]> png = client.get(s.path() + "/frames/" + frames[0] + "/rendered", "image/png");
+        assertEquals(200, png.statusCode(), reason(png));
+        BufferedImage img = image(png);
+        assertEquals(s.integer(TagFromName.Columns), img.getWidth());
+        assertEquals(s.integer(TagFromName.Rows), img.getHeight());
+        if (s.integer(TagFromName.SamplesPerPixel) == 3) {
+            assertArrayEquals(dcmtkFrame(s.file(), tool, frames[0]), rgbBytes(img), "PNG rendition"); // PNG is lossless
+        } else {
+            assertTrue(contrast(img) > 3, "monochrome rendition is blank: contrast " + contrast(img));
+        }
+    }
+
+    @Test
+    void jpegLosslessFramesAreDecodedRenderedAndTranscodedExactlyLikeDcmdjpeg() throws Exception {
+        Stored rgb = store(TestObjects.withNewUids(dcmcjpeg("dicom-misc/US-RGB-8-epicard", null, "+e1")));
+        assertDecodedLikeDcmtk(rgb, "1.2.840.10008.1.2.4.70", "dcmdjpeg", 1);
+        Stored mr = store(TestObjects.withNewUids(dcmcjpeg("dicom-misc/pydicom/MR_small_RLE.dcm", "dcmdrle", "+el", "+sv", "6")));
+        assertDecodedLikeDcmtk(mr, "1.2.840.10008.1.2.4.57", "dcmdjpeg", 1);
+        Stored heart = store(TestObjects.withNewUids(dcmcjpeg("dicom-misc/MR-MONO2-8-16x-heart", null, "+e1")));
+        assertDecodedLikeDcmtk(heart, "1.2.840.10008.1.2.4.70", "dcmdjpeg", 1, 9, 16);
+    }
+
+    @Test
+    void jpegLsFramesAreDecodedRenderedAndTranscodedExactlyLikeDcmdjpls() throws Exception {
+        assertDecodedLikeDcmtk(stored("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm"), "1.2.840.10008.1.2.4.80", "dcmdjpls", 1);
+        assertDecodedLikeDcmtk(stored("dicom-misc/SC1_JLSN.dcm"), "1.2.840.10008.1.2.4.81", "dcmdjpls", 1);
+        assertDecodedLikeDcmtk(stored("dicom-wsi/highdicom/sm_image_jpegls.dcm"), "1.2.840.10008.1.2.4.80", "dcmdjpls", 1, 13, 25);
+    }
+
+    /** A stored copy of the JPEG-LS MR whose scan is overwritten in the middle (the file itself stays well-formed). */
+    private Stored corruptJpegLs() throws Exception {
+        synchronized (STORED) {
+            Stored s = STORED.get("corrupt JPEG-LS");
+            if (s != null) return s;
+            Path copy = TestObjects.withNewUids(ArchiveDeployment.testdata("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm"));
+            byte[] b = Files.readAllBytes(copy);
+            int sos = -1;
+            for (int i = 0; i + 1 < b.length; i++) {
+                if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xDA) sos = i;
+            }
+            assertTrue(sos > 0 && sos + 600 < b.length, "no JPEG-LS scan found");
+            Arrays.fill(b, sos + 300, sos + 364, (byte) 0xFF);
+            Files.write(copy, b);
+            s = store(copy);
+            STORED.put("corrupt JPEG-LS", s);
+            return s;
+        }
+    }
+
+    @Test
+    void aCorruptJpegLsFrameIsRefusedWithTheDecodersReason() throws Exception {
+        Stored bad = corruptJpegLs();
+        HttpResponse<byte[]> decoded = client.get(bad.path() + "/frames/1", "application/octet-stream");
+        assertEquals(406, decoded.statusCode());
+        assertTrue(reason(decoded).contains("CharLS"), reason(decoded));
+        HttpResponse<byte[]> rendered = client.get(bad.path() + "/frames/1/rendered", "image/png");
+        assertEquals(406, rendered.statusCode());
+        assertTrue(reason(rendered).contains("JPEG-LS"), reason(rendered));
+        // the stored bitstream is served as stored, and the server keeps decoding other instances
+        assertEquals(200, client.get(bad.path() + "/frames/1", OCTET_MULTIPART + "; transfer-syntax=*").statusCode());
+        Stored good = stored("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm");
+        assertEquals(200, client.get(good.path() + "/frames/1", "application/octet-stream").statusCode());
     }
 
     @Test
@@ -309,11 +455,6 @@ class RenderedAndDecodingIT {
         HttpResponse<byte[]> asStored = client.get(s.path(), "application/dicom; transfer-syntax=*");
         assertEquals(200, asStored.statusCode());
         assertArrayEquals(Files.readAllBytes(s.file()), asStored.body());
-        // an instance that cannot be decoded is refused with the reason
-        Stored ls = stored("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm");
-        HttpResponse<byte[]> refused = client.get(ls.path(), "multipart/related; type=\"application/dicom\"");
-        assertEquals(406, refused.statusCode());
-        assertTrue(reason(refused).contains("JPEG-LS"), reason(refused));
     }
 
     /** DCMTK's dcmdump reads the whole file without complaint (a second, independent parser). */
@@ -437,9 +578,9 @@ class RenderedAndDecodingIT {
         assertTrue(reason(study).contains("thumbnail"), reason(study));
         HttpResponse<byte[]> noFrame = client.get(label.path() + "/frames/9/rendered", "image/jpeg");
         assertEquals(404, noFrame.statusCode());
-        HttpResponse<byte[]> ls = client.get(stored("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm").path() + "/rendered", "image/png");
-        assertEquals(406, ls.statusCode());
-        assertTrue(reason(ls).contains("JPEG-LS"), reason(ls));
+        HttpResponse<byte[]> corrupt = client.get(corruptJpegLs().path() + "/rendered", "image/png");
+        assertEquals(406, corrupt.statusCode());
+        assertTrue(reason(corrupt).contains("JPEG-LS"), reason(corrupt));
     }
 
     /** Not a check: prints what decoding and rendering cost on this machine (median of repeated requests). */

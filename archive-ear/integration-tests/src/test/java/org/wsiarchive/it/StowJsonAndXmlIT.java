@@ -39,7 +39,7 @@ import java.util.zip.GZIPInputStream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Metadata as PS3.19 XML, STOW-RS of DICOM JSON metadata with bulk data, the HTTP details (406, 404, gzip, Vary,
+ * Metadata as PS3.19 XML, STOW-RS of DICOM JSON and of PS3.19 XML metadata with bulk data, the HTTP details (406, 404, gzip, Vary,
  * HTTP/2), the capabilities document, and a STOW-RS of an instance larger than the server's heap.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -195,16 +195,67 @@ class StowJsonAndXmlIT {
     void jsonMetadataWithEncapsulatedAndNativeBulkDataRoundTrips() throws Exception {
         // JPEG-LS encapsulated (one part per frame) and native (one part), both with a nested ICC profile
         for (String name : List.of("dicom-wsi/highdicom/sm_image_jpegls.dcm", "dicom-wsi/highdicom/sm_image.dcm")) {
-            roundTrip(TestObjects.withNewUids(ArchiveDeployment.testdata(name)), name);
+            roundTrip(TestObjects.withNewUids(ArchiveDeployment.testdata(name)), name, false);
         }
+    }
+
+    @Test
+    @Order(8)
+    void xmlMetadataWithEncapsulatedAndNativeBulkDataRoundTrips() throws Exception {
+        // the same round trip with the metadata as PS3.19 XML, as this archive's WADO-RS writes it
+        for (String name : List.of("dicom-wsi/highdicom/sm_image_jpegls.dcm", "dicom-wsi/highdicom/sm_image.dcm")) {
+            roundTrip(TestObjects.withNewUids(ArchiveDeployment.testdata(name)), name, true);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void xmlStowRefusals() throws Exception {
+        String boundary = "badxml-" + UUID.randomUUID();
+        String type = "multipart/related; type=\"application/dicom+xml\"; boundary=" + boundary;
+        String study = newUid();
+        String dataset = "<DicomAttribute tag=\"00080016\" vr=\"UI\"><Value number=\"1\">1.2.840.10008.5.1.4.1.1.7</Value></DicomAttribute>"
+                + "<DicomAttribute tag=\"00080018\" vr=\"UI\"><Value number=\"1\">" + newUid() + "</Value></DicomAttribute>"
+                + "<DicomAttribute tag=\"0020000D\" vr=\"UI\"><Value number=\"1\">" + study + "</Value></DicomAttribute>"
+                + "<DicomAttribute tag=\"0020000E\" vr=\"UI\"><Value number=\"1\">" + newUid() + "</Value></DicomAttribute>"
+                + "<DicomAttribute tag=\"00080060\" vr=\"CS\"><Value number=\"1\">OT</Value></DicomAttribute>"
+                + "<DicomAttribute tag=\"00100010\" vr=\"PN\"><PersonName number=\"1\"><Alphabetic><FamilyName>Müller</FamilyName>"
+                + "<GivenName>Jörg</GivenName></Alphabetic></PersonName></DicomAttribute>";
+        String ns = "<NativeDicomModel xmlns=\"" + NATIVE_DICOM_NS + "\">";
+        // not well-formed, and a DOCTYPE with an external entity: 400, nothing stored
+        for (String bad : List.of(ns + dataset, "<?xml version=\"1.0\"?><!DOCTYPE NativeDicomModel [<!ENTITY x SYSTEM"
+                + " \"file:///etc/passwd\">]>" + ns + dataset + "<DicomAttribute tag=\"00100020\" vr=\"LO\"><Value number=\"1\">&x;"
+                + "</Value></DicomAttribute></NativeDicomModel>")) {
+            HttpResponse<byte[]> r = client.post("/studies", type, DicomWebClient.multipart(boundary,
+                    List.of(new DicomWebClient.Part("application/dicom+xml", bad.getBytes(StandardCharsets.UTF_8))), true));
+            assertEquals(400, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            assertFalse(new String(r.body(), StandardCharsets.UTF_8).contains("root:"), "the entity was expanded");
+        }
+        assertEquals(0, client.qido("/studies?StudyInstanceUID=" + study).size());
+        // a BulkData uri that no part carries: the data set fails on its own (C000)
+        String missing = ns + dataset + "<DicomAttribute tag=\"7FE00010\" vr=\"OB\"><BulkData uri=\"http://nowhere/pixels\"/>"
+                + "</DicomAttribute></NativeDicomModel>";
+        HttpResponse<byte[]> unresolved = client.post("/studies", type, DicomWebClient.multipart(boundary,
+                List.of(new DicomWebClient.Part("application/dicom+xml", missing.getBytes(StandardCharsets.UTF_8))), true));
+        assertEquals(400, unresolved.statusCode());
+        JsonObject failed = DicomWebClient.jsonObject(unresolved.body()).getJsonObject("00081198").getJsonArray("Value").getJsonObject(0);
+        assertEquals(0xC000, Integer.parseInt(DicomWebClient.value(failed, "00081197")));
+        assertEquals(0, client.qido("/studies?StudyInstanceUID=" + study).size());
+        // well-formed, no pixel data, non-ASCII name: stored, name intact
+        HttpResponse<byte[]> stored = client.post("/studies", type, DicomWebClient.multipart(boundary,
+                List.of(new DicomWebClient.Part("application/dicom+xml", (ns + dataset + "</NativeDicomModel>")
+                        .getBytes(StandardCharsets.UTF_8))), true));
+        assertEquals(200, stored.statusCode(), new String(stored.body(), StandardCharsets.UTF_8));
+        JsonArray found = client.qido("/studies?StudyInstanceUID=" + study + "&includefield=PatientName");
+        assertEquals("Müller^Jörg", DicomWebClient.value(found.getJsonObject(0), "00100010"));
     }
 
     /**
      * Stores {@code file} as Part 10 (instance A), takes its metadata and bulk data from the archive, and stores them
-     * again under new UIDs as JSON + bulk data (instance B): B's metadata must equal A's but for the UIDs, and B's
-     * frames and stored file content must equal A's.
+     * again under new UIDs as JSON (or, with {@code xml}, PS3.19 XML as the archive serves it) + bulk data
+     * (instance B): B's metadata must equal A's but for the UIDs, and B's frames and stored file content must equal A's.
      */
-    private void roundTrip(Path file, String name) throws Exception {
+    private void roundTrip(Path file, String name, boolean xml) throws Exception {
         String a = storePart10(file);
         JsonObject metaA = DicomWebClient.jsonArray(client.get(a + "/metadata", "application/dicom+json").body()).getJsonObject(0);
         String studyA = DicomWebClient.value(metaA, "0020000D"), seriesA = DicomWebClient.value(metaA, "0020000E"),
@@ -216,8 +267,17 @@ class StowJsonAndXmlIT {
         // bulk data parts: every BulkDataURI of the new metadata, fetched from A; Pixel Data as A's frames
         String boundary = "json-" + UUID.randomUUID();
         List<byte[]> pieces = new ArrayList<>();
-        pieces.add(partHeader(boundary, "application/dicom+json", null));
-        pieces.add(Json.createArrayBuilder().add(metaB).build().toString().getBytes(StandardCharsets.UTF_8));
+        if (xml) {
+            HttpResponse<byte[]> xmlA = client.get(a + "/metadata", XML_METADATA);
+            assertEquals(200, xmlA.statusCode());
+            String text = new String(DicomWebClient.parts(xmlA).get(0).body(), StandardCharsets.UTF_8);
+            assertTrue(text.contains("<BulkData uri="), text);
+            pieces.add(partHeader(boundary, "application/dicom+xml", null));
+            pieces.add(text.replace(studyA, studyB).replace(seriesA, seriesB).replace(sopA, sopB).getBytes(StandardCharsets.UTF_8));
+        } else {
+            pieces.add(partHeader(boundary, "application/dicom+json", null));
+            pieces.add(Json.createArrayBuilder().add(metaB).build().toString().getBytes(StandardCharsets.UTF_8));
+        }
         List<DicomWebClient.Part> framesA = DicomWebClient.parts(client.get(a + "/frames/" + frameList(metaA), ALL_FRAMES));
         String pixelUri = metaB.getJsonObject("7FE00010").getString("BulkDataURI");
         for (DicomWebClient.Part frame : framesA) {
@@ -248,8 +308,8 @@ class StowJsonAndXmlIT {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         pieces.forEach(body::writeBytes);
 
-        HttpResponse<byte[]> stored = client.post("/studies", "multipart/related; type=\"application/dicom+json\"; boundary="
-                + boundary, body.toByteArray());
+        HttpResponse<byte[]> stored = client.post("/studies", "multipart/related; type=\"application/dicom+"
+                + (xml ? "xml" : "json") + "\"; boundary=" + boundary, body.toByteArray());
         assertEquals(200, stored.statusCode(), name + ": " + new String(stored.body(), StandardCharsets.UTF_8));
         JsonObject response = DicomWebClient.jsonObject(stored.body());
         JsonObject referenced = response.getJsonObject("00081199").getJsonArray("Value").getJsonObject(0);

@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns one stored frame (the bytes {@code RetrieveService.copyFrame} serves) into pixels.
@@ -28,10 +29,14 @@ import java.util.Map;
  *       frames of J2K slides are served as stored to clients that can decode them, so the decoder is on the path only
  *       for clients that asked for pixels or a rendition. A component transform the codestream does not undo (no MCT,
  *       Photometric YBR_FULL, as in Aperio 33003) is undone here.</li>
+ *   <li>JPEG lossless, process 14 (.57/.70), 2 to 16 bits, any number of components: PixelMed's codec
+ *       ({@link JpegLosslessDecoder}).</li>
+ *   <li>JPEG-LS lossless and near-lossless (.80/.81): CharLS, the reference implementation, through java.lang.foreign
+ *       ({@link CharLs}); when libcharls2 is not installed these frames are not decodable, with that reason.</li>
  *   <li>RLE Lossless: {@link RleDecoder}.</li>
  *   <li>Native frames: byte order to little endian, planes interleaved.</li>
  * </ul>
- * JPEG lossless (process 14), JPEG-LS, HTJ2K and 12-bit lossy JPEG have no decoder here: {@link NotDecodableException}.
+ * HTJ2K and 12-bit lossy JPEG have no decoder here: {@link NotDecodableException}.
  * Decoded colour frames are RGB (the YBR flavours are converted), samples interleaved.
  */
 public final class FrameDecoder {
@@ -41,13 +46,17 @@ public final class FrameDecoder {
     private static final String JPEG_EXTENDED = "1.2.840.10008.1.2.4.51";
     private static final String J2K_LOSSLESS = "1.2.840.10008.1.2.4.90";
     private static final String J2K = "1.2.840.10008.1.2.4.91";
+    private static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
+    private static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
+    private static final String JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80";
+    private static final String JPEG_LS_NEAR_LOSSLESS = "1.2.840.10008.1.2.4.81";
     private static final String RLE = "1.2.840.10008.1.2.5";
 
+    /** Compressed transfer syntaxes with a decoder here (JPEG-LS only while CharLS is loadable). */
+    private static final Set<String> DECODABLE = Set.of(JPEG_BASELINE, JPEG_EXTENDED, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1,
+            JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS, J2K_LOSSLESS, J2K, RLE);
+
     private static final Map<String, String> NO_DECODER = Map.of(
-            "1.2.840.10008.1.2.4.57", "JPEG lossless (process 14)",
-            "1.2.840.10008.1.2.4.70", "JPEG lossless (process 14, selection value 1)",
-            "1.2.840.10008.1.2.4.80", "JPEG-LS lossless",
-            "1.2.840.10008.1.2.4.81", "JPEG-LS near-lossless",
             "1.2.840.10008.1.2.4.201", "HTJ2K lossless",
             "1.2.840.10008.1.2.4.202", "HTJ2K lossless RPCL",
             "1.2.840.10008.1.2.4.203", "HTJ2K");
@@ -66,9 +75,11 @@ public final class FrameDecoder {
         String ts = d.transferSyntaxUid();
         String none = NO_DECODER.get(ts);
         if (none != null) return "frames stored as " + none + " (" + ts + ") cannot be decoded by this archive";
-        if (compressed(ts) && !ts.equals(JPEG_BASELINE) && !ts.equals(JPEG_EXTENDED) && !ts.equals(J2K_LOSSLESS)
-                && !ts.equals(J2K) && !ts.equals(RLE)) {
+        if (compressed(ts) && !DECODABLE.contains(ts)) {
             return "frames stored in transfer syntax " + ts + " cannot be decoded by this archive";
+        }
+        if ((ts.equals(JPEG_LS_LOSSLESS) || ts.equals(JPEG_LS_NEAR_LOSSLESS)) && CharLs.DEFAULT.unavailableReason() != null) {
+            return "frames stored as JPEG-LS (" + ts + ") cannot be decoded: " + CharLs.DEFAULT.unavailableReason();
         }
         if (d.bitsAllocated() != 8 && d.bitsAllocated() != 16) {
             return "frames with " + d.bitsAllocated() + " bits allocated cannot be decoded by this archive";
@@ -92,6 +103,8 @@ public final class FrameDecoder {
             return switch (ts) {
                 case JPEG_BASELINE, JPEG_EXTENDED -> decodeJpeg(d, frame);
                 case J2K_LOSSLESS, J2K -> decodeJpeg2000(d, frame);
+                case JPEG_LOSSLESS, JPEG_LOSSLESS_SV1 -> fromLosslessSamples(d, JpegLosslessDecoder.decode(d, frame));
+                case JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS -> fromLosslessSamples(d, CharLs.DEFAULT.decode(d, frame));
                 case RLE -> new DecodedFrame(d.columns(), d.rows(), d.samplesPerPixel(), d.bitsAllocated(), d.bitsStored(),
                         d.pixelRepresentation() == 1, d.photometricInterpretation(),
                         RleDecoder.decode(frame, d.rows(), d.columns(), d.samplesPerPixel(), d.bitsAllocated()));
@@ -154,7 +167,8 @@ public final class FrameDecoder {
     // ---- JPEG -------------------------------------------------------------------------------------------------
 
     /** What the markers of a JPEG bitstream say about its colour components. */
-    record JpegMarkers(boolean jfif, int adobeTransform, int[] componentIds, int precision, int sofType) {
+    record JpegMarkers(boolean jfif, int adobeTransform, int[] componentIds, int precision, int sofType, int lines,
+                       int samplesPerLine) {
         boolean rgbIds() {
             return componentIds.length == 3 && componentIds[0] == 'R' && componentIds[1] == 'G' && componentIds[2] == 'B';
         }
@@ -167,7 +181,7 @@ public final class FrameDecoder {
         boolean jfif = false;
         int adobe = -1;
         int[] ids = new int[0];
-        int precision = 8, sof = -1;
+        int precision = 8, sof = -1, lines = 0, samplesPerLine = 0;
         int pos = 2;
         while (pos + 4 <= b.length) {
             if ((b[pos] & 0xFF) != 0xFF) { pos++; continue; }
@@ -184,13 +198,15 @@ public final class FrameDecoder {
             } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC && data + 6 <= b.length) {
                 sof = marker;
                 precision = b[data] & 0xFF;
+                lines = (b[data + 1] & 0xFF) << 8 | (b[data + 2] & 0xFF);
+                samplesPerLine = (b[data + 3] & 0xFF) << 8 | (b[data + 4] & 0xFF);
                 int n = b[data + 5] & 0xFF;
                 ids = new int[n];
                 for (int c = 0; c < n && data + 6 + 3 * c < b.length; c++) ids[c] = b[data + 6 + 3 * c] & 0xFF;
             }
             pos += 2 + len;
         }
-        return new JpegMarkers(jfif, adobe, ids, precision, sof);
+        return new JpegMarkers(jfif, adobe, ids, precision, sof, lines, samplesPerLine);
     }
 
     private static DecodedFrame decodeJpeg(ImageDescription d, byte[] frame) throws IOException, NotDecodableException {
@@ -248,6 +264,36 @@ public final class FrameDecoder {
         }
         if (fallback == null) throw new NotDecodableException("no JPEG decoder available");
         return fallback;
+    }
+
+    // ---- JPEG lossless and JPEG-LS ------------------------------------------------------------------------------
+
+    /**
+     * The samples a lossless codec produced, as a frame of this instance: widened to two bytes where 16 bits are
+     * allocated for a precision of 8 or less, YBR_FULL converted to RGB (8-bit, as for the other codecs) so that all
+     * decoded colour frames are RGB.
+     */
+    private static DecodedFrame fromLosslessSamples(ImageDescription d, LosslessSamples s) throws NotDecodableException {
+        int bytes = d.bitsAllocated() / 8;
+        if (s.bytesPerSample() > bytes) {
+            throw new NotDecodableException("frame has " + s.precision() + "-bit samples, more than the "
+                    + d.bitsAllocated() + " bits allocated");
+        }
+        byte[] out = s.interleaved();
+        if (s.bytesPerSample() < bytes) {
+            byte[] wide = new byte[out.length * 2];
+            for (int i = 0; i < out.length; i++) wide[2 * i] = out[i];
+            out = wide;
+        }
+        String photometric = d.photometricInterpretation();
+        if (s.components() == 3) {
+            if (photometric.equals("YBR_FULL") && bytes == 1) {
+                for (int i = 0; i + 2 < out.length; i += 3) ycc(out[i] & 0xFF, out[i + 1] & 0xFF, out[i + 2] & 0xFF, out, i);
+            }
+            photometric = "RGB";
+        }
+        return new DecodedFrame(s.columns(), s.rows(), s.components(), d.bitsAllocated(), bytes == 1 ? 8 : d.bitsStored(),
+                d.pixelRepresentation() == 1, photometric, out);
     }
 
     // ---- JPEG 2000 --------------------------------------------------------------------------------------------

@@ -109,10 +109,179 @@ class FrameDecoderTest {
         assertTrue(Math.max(back.getWidth(), back.getHeight()) <= 100);
     }
 
+    // ---- JPEG lossless and JPEG-LS, against DCMTK's decoders ---------------------------------------------------
+
+    /** Runs a DCMTK tool; fails the test with its output when it fails. */
+    static void dcmtk(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", command) + ": " + log);
+    }
+
+    /**
+     * A shared native file encoded by dcmcjpeg ({@code options}: +e1 gives .70, +el +sv n gives .57); compressed sources
+     * are first made native by {@code decompressor}.
+     */
+    static Path jpegLossless(Path dir, String source, String decompressor, String name, String... options) throws Exception {
+        return encoded("dcmcjpeg", dir, source, decompressor, name, options);
+    }
+
+    /** A shared file encoded by DCMTK's {@code encoder} (dcmcjpeg, dcmcjpls) with {@code options}. */
+    static Path encoded(String encoder, Path dir, String source, String decompressor, String name, String... options) throws Exception {
+        Path in = testData().resolve(source);
+        if (decompressor != null) {
+            Path nativeCopy = dir.resolve(name + ".native.dcm");
+            dcmtk(decompressor, in.toString(), nativeCopy.toString());
+            in = nativeCopy;
+        }
+        Path out = dir.resolve(name + ".dcm");
+        String[] command = new String[options.length + 3];
+        command[0] = encoder;
+        System.arraycopy(options, 0, command, 1, options.length);
+        command[options.length + 1] = in.toString();
+        command[options.length + 2] = out.toString();
+        dcmtk(command);
+        return out;
+    }
+
+    /** Frame {@code n} as DCMTK decodes it ({@code tool} dcmdjpeg / dcmdjpls), planes interleaved as ours are. */
+    static byte[] dcmtkPixels(Path file, String tool, Path dir, int n) throws Exception {
+        dcmtkNative(file, tool, dir, n);
+        Stored s = stored(dir.resolve(file.getFileName() + "." + tool + ".dcm"));
+        assertEquals(FrameDecoder.EXPLICIT_VR_LITTLE_ENDIAN, s.description().transferSyntaxUid());
+        return FrameDecoder.decode(s.description(), s.frame(n), false).data();
+    }
+
+    /** Every frame of {@code file} decoded here equals DCMTK's decoding, byte for byte. */
+    static void assertAllFramesEqualDcmtk(Path file, String tool, String expectedTs, Path dir) throws Exception {
+        Stored s = stored(file);
+        assertEquals(expectedTs, s.description().transferSyntaxUid(), "transfer syntax of " + file);
+        assertNull(FrameDecoder.whyNotDecodable(s.description()));
+        for (int n = 0; n < s.index().frameCount(); n++) {
+            DecodedFrame f = FrameDecoder.decode(s.description(), s.frame(n), false);
+            assertEquals(s.description().columns(), f.columns());
+            assertEquals(s.description().rows(), f.rows());
+            assertEquals(s.description().samplesPerPixel(), f.samplesPerPixel());
+            assertArrayEquals(dcmtkPixels(file, tool, dir, n), f.data(), file.getFileName() + " frame " + (n + 1));
+        }
+    }
+
     @Test
-    void jpegLsIsRefusedWithAReason() throws Exception {
+    void jpegLossless16BitSignedMonochromeEqualsDcmdjpeg(@TempDir Path dir) throws Exception {
+        Path sv1 = jpegLossless(dir, "dicom-misc/pydicom/MR_small_RLE.dcm", "dcmdrle", "mr-sv1", "+e1");
+        assertAllFramesEqualDcmtk(sv1, "dcmdjpeg", "1.2.840.10008.1.2.4.70", dir);
+        Path sv6 = jpegLossless(dir, "dicom-misc/pydicom/MR_small_RLE.dcm", "dcmdrle", "mr-sv6", "+el", "+sv", "6");
+        assertAllFramesEqualDcmtk(sv6, "dcmdjpeg", "1.2.840.10008.1.2.4.57", dir);
+        // lossless indeed: the pixels are those of the RLE original
+        Stored s = stored(sv6);
+        assertArrayEquals(dcmtkNative(testData().resolve("dicom-misc/pydicom/MR_small_RLE.dcm"), "dcmdrle", dir, 0),
+                FrameDecoder.decode(s.description(), s.frame(0), false).data());
+    }
+
+    @Test
+    void jpegLossless8BitMonochromeMultiFrameEqualsDcmdjpeg(@TempDir Path dir) throws Exception {
+        Path file = jpegLossless(dir, "dicom-misc/MR-MONO2-8-16x-heart", null, "heart-sv1", "+e1");
+        assertEquals(16, stored(file).index().frameCount());
+        assertAllFramesEqualDcmtk(file, "dcmdjpeg", "1.2.840.10008.1.2.4.70", dir);
+    }
+
+    @Test
+    void jpegLossless8BitRgbEqualsDcmdjpeg(@TempDir Path dir) throws Exception {
+        Path sv1 = jpegLossless(dir, "dicom-misc/US-RGB-8-epicard", null, "rgb-sv1", "+e1");
+        assertAllFramesEqualDcmtk(sv1, "dcmdjpeg", "1.2.840.10008.1.2.4.70", dir);
+        Path sv3 = jpegLossless(dir, "dicom-misc/US-RGB-8-epicard", null, "rgb-sv3", "+el", "+sv", "3");
+        assertAllFramesEqualDcmtk(sv3, "dcmdjpeg", "1.2.840.10008.1.2.4.57", dir);
+        DecodedFrame f = FrameDecoder.decode(stored(sv3).description(), stored(sv3).frame(0), false);
+        assertEquals("RGB", f.photometricInterpretation());
+        assertEquals(640 * 480 * 3, f.data().length);
+    }
+
+    @Test
+    void jpegLsLosslessEqualsDcmdjpls(@TempDir Path dir) throws Exception {
+        assertAllFramesEqualDcmtk(testData().resolve("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm"), "dcmdjpls",
+                "1.2.840.10008.1.2.4.80", dir);
+    }
+
+    @Test
+    void jpegLsNearLossless12BitEqualsDcmdjpls(@TempDir Path dir) throws Exception {
+        assertAllFramesEqualDcmtk(testData().resolve("dicom-misc/SC1_JLSN.dcm"), "dcmdjpls", "1.2.840.10008.1.2.4.81", dir);
+    }
+
+    @Test
+    void jpegLsRgbWsiTilesEqualDcmdjpls(@TempDir Path dir) throws Exception {
+        assertAllFramesEqualDcmtk(testData().resolve("dicom-wsi/highdicom/sm_image_jpegls.dcm"), "dcmdjpls",
+                "1.2.840.10008.1.2.4.80", dir);
+    }
+
+    @Test
+    void jpegLsRgbInEveryInterleaveModeEqualsDcmdjpls(@TempDir Path dir) throws Exception {
+        // CharLS writes interleave mode "none" as planes, "line" and "sample" as pixels: all must come out interleaved
+        for (String mode : new String[] {"+in", "+il", "+is"}) {
+            Path file = encoded("dcmcjpls", dir, "dicom-misc/US-RGB-8-epicard", null, "rgb" + mode, mode);
+            assertAllFramesEqualDcmtk(file, "dcmdjpls", "1.2.840.10008.1.2.4.80", dir);
+        }
+        Path near = encoded("dcmcjpls", dir, "dicom-misc/US-RGB-8-epicard", null, "rgb-near", "+en", "+md", "3", "+in");
+        assertAllFramesEqualDcmtk(near, "dcmdjpls", "1.2.840.10008.1.2.4.81", dir);
+    }
+
+    @Test
+    void corruptJpegLosslessFramesAreNotDecodable(@TempDir Path dir) throws Exception {
+        Stored s = stored(jpegLossless(dir, "dicom-misc/US-RGB-8-epicard", null, "rgb-sv1", "+e1"));
+        byte[] frame = s.frame(0);
+        NotDecodableException garbage = assertThrows(NotDecodableException.class,
+                () -> FrameDecoder.decode(s.description(), new byte[] {1, 2, 3, 4, 5}, false));
+        assertTrue(garbage.getMessage().contains("SOI"), garbage.getMessage());
+        // a header that does not match the instance is refused before anything is allocated from it
+        byte[] wrongSize = frame.clone();
+        int sof = sofOffset(wrongSize, 0xC3);
+        wrongSize[sof + 5] = (byte) 0x7F; // lines: 0x7Fxx
+        NotDecodableException size = assertThrows(NotDecodableException.class,
+                () -> FrameDecoder.decode(s.description(), wrongSize, false));
+        assertTrue(size.getMessage().contains("instance declares"), size.getMessage());
+        byte[] truncated = java.util.Arrays.copyOf(frame, frame.length / 2);
+        assertThrows(NotDecodableException.class, () -> FrameDecoder.decode(s.description(), truncated, false));
+    }
+
+    @Test
+    void corruptJpegLsFramesAreNotDecodable() throws Exception {
+        Stored s = stored(testData().resolve("dicom-misc/SC1_JLSN.dcm"));
+        byte[] frame = s.frame(0);
+        NotDecodableException garbage = assertThrows(NotDecodableException.class,
+                () -> FrameDecoder.decode(s.description(), new byte[] {1, 2, 3, (byte) 0xFF, (byte) 0xD9}, false));
+        assertTrue(garbage.getMessage().contains("CharLS"), garbage.getMessage());
+        byte[] truncated = java.util.Arrays.copyOf(frame, frame.length / 3);
+        NotDecodableException cut = assertThrows(NotDecodableException.class,
+                () -> FrameDecoder.decode(s.description(), truncated, false));
+        assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
+        // a damaged scan (complete stream, bytes overwritten in the middle) is CharLS's own error, not a crash
+        byte[] damaged = frame.clone();
+        java.util.Arrays.fill(damaged, damaged.length / 2, damaged.length / 2 + 64, (byte) 0xFF);
+        NotDecodableException bad = assertThrows(NotDecodableException.class,
+                () -> FrameDecoder.decode(s.description(), damaged, false));
+        assertTrue(bad.getMessage().contains("CharLS"), bad.getMessage());
+        byte[] wrongSize = frame.clone();
+        int sof = sofOffset(wrongSize, 0xF7);
+        wrongSize[sof + 5] ^= 0x01; // one line more or less than the instance declares
+        NotDecodableException size = assertThrows(NotDecodableException.class,
+                () -> FrameDecoder.decode(s.description(), wrongSize, false));
+        assertTrue(size.getMessage().contains("instance declares"), size.getMessage());
+    }
+
+    @Test
+    void missingCharLsIsAReasonNotACrash() throws Exception {
+        CharLs missing = CharLs.load("libcharls-not-installed.so.9");
+        assertTrue(missing.unavailableReason().contains("install the Debian package libcharls2"), missing.unavailableReason());
         Stored s = stored(testData().resolve("dicom-misc/pydicom/MR_small_jpeg_ls_lossless.dcm"));
-        NotDecodableException e = assertThrows(NotDecodableException.class, () -> FrameDecoder.decode(s.description(), s.frame(0), false));
-        assertTrue(e.getMessage().contains("JPEG-LS"), e.getMessage());
+        NotDecodableException e = assertThrows(NotDecodableException.class, () -> missing.decode(s.description(), s.frame(0)));
+        assertTrue(e.getMessage().contains("libcharls2"), e.getMessage());
+        assertNull(CharLs.DEFAULT.unavailableReason(), "libcharls2 is installed on the test machine (archive.sh test)");
+    }
+
+    /** Offset of the SOF marker {@code FF type} of a JPEG bitstream (the byte FF). */
+    static int sofOffset(byte[] b, int type) {
+        for (int i = 2; i + 1 < b.length; i++) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == type) return i;
+        }
+        throw new AssertionError("no SOF " + Integer.toHexString(type));
     }
 }

@@ -90,7 +90,7 @@ public final class NativeDicomModelWriter {
                             } else {
                                 x.writeStartElement("Value");
                                 x.writeAttribute("number", number);
-                                x.writeCharacters(text(v));
+                                characters(x, text(v));
                                 x.writeEndElement();
                             }
                         }
@@ -118,12 +118,26 @@ public final class NativeDicomModelWriter {
             for (int i = 0; i < components.length && i < NAME_COMPONENTS.length; i++) {
                 if (components[i].isEmpty()) continue;
                 x.writeStartElement(NAME_COMPONENTS[i]);
-                x.writeCharacters(components[i]);
+                characters(x, components[i]);
                 x.writeEndElement();
             }
             x.writeEndElement();
         }
         x.writeEndElement();
+    }
+
+    /**
+     * Character data with each carriage return as the reference {@code &#13;}: an XML parser turns a literal CR (and
+     * CR LF) into LF (XML 1.0, 2.11), so LT/ST/UT values with CR LF line ends would not read back as they are stored.
+     */
+    private static void characters(XMLStreamWriter x, String text) throws XMLStreamException {
+        int from = 0, cr;
+        while ((cr = text.indexOf('\r', from)) >= 0) {
+            x.writeCharacters(text.substring(from, cr));
+            x.writeEntityRef("#13");
+            from = cr + 1;
+        }
+        x.writeCharacters(text.substring(from));
     }
 
     private static String text(JsonValue v) {
