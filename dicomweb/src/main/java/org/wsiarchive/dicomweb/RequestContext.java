@@ -12,13 +12,10 @@ final class RequestContext {
 
     private RequestContext() {}
 
+    /** The caller: the user the container authenticated (bearer token, when security is on), and the client host. */
     static Requester requester(HttpServletRequest request) {
-        String user = request.getRemoteUser();
-        String forwardedFor = request.getHeader("X-Forwarded-For");
-        String host = forwardedFor != null && !forwardedFor.isBlank()
-                ? forwardedFor.split(",")[0].trim() + " via " + request.getRemoteAddr()
-                : request.getRemoteAddr();
-        return new Requester(Requester.DICOMWEB, user == null ? "anonymous" : user, host);
+        return Requester.http(Requester.DICOMWEB, request.getRemoteUser(), request.getHeader("X-Forwarded-For"),
+                request.getRemoteAddr());
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.List;
  * sent as stored, answered here in front of JAX-RS. A viewer asks for one tile per request, hundreds per screen;
  * the frames benchmark showed most of the time of such a request in the JAX-RS machinery (resource matching,
  * providers, return-value validation, response filters), not in the archive. Same answer as {@link WadoResource}
- * (negotiation by {@link FrameNegotiation}, entity tag, caching, CORS and Vary headers, audit); everything else —
+ * (negotiation by {@link FrameNegotiation}, entity tag, caching and Vary headers, audit); everything else —
  * frame lists, decoding, renditions, query parameters, unknown instances and frames, 406s — goes on to the
  * resource. A filter, not an Undertow handler, so that container security (which runs before filters) applies.
  */
@@ -33,8 +33,6 @@ public class StoredFrameFilter extends HttpFilter {
 
     @Inject
     RetrieveService retrieve;
-
-    private final CorsPolicy cors = CorsPolicy.fromSystemProperties();
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -79,8 +77,7 @@ public class StoredFrameFilter extends HttpFilter {
         String etag = "\"" + WadoResource.frameTag(instance, p[8], FrameForm.STORED) + "\"";
         response.setHeader("ETag", etag);
         response.setHeader("Cache-Control", WadoResource.IMMUTABLE);
-        response.setHeader("Vary", cors.variesByOrigin() ? "Accept, Origin" : "Accept");
-        cors.responseHeaders(request.getHeader(CorsFilter.ORIGIN), false, response::setHeader);
+        response.setHeader("Vary", "Accept"); // CORS headers (and Vary: Origin) come from the WAR's CorsHandler
         String ifNoneMatch = request.getHeader("If-None-Match");
         if (ifNoneMatch != null && ifNoneMatch.contains(etag)) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);

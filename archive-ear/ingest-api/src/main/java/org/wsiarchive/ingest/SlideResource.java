@@ -128,12 +128,8 @@ public class SlideResource {
     }
 
     private Requester requester() {
-        String user = request.getRemoteUser();
-        String forwardedFor = request.getHeader("X-Forwarded-For");
-        String host = forwardedFor != null && !forwardedFor.isBlank()
-                ? forwardedFor.split(",")[0].trim() + " via " + request.getRemoteAddr()
-                : request.getRemoteAddr();
-        return new Requester(ConversionJobService.INGEST_PROTOCOL, user == null ? "anonymous" : user, host);
+        return Requester.http(ConversionJobService.INGEST_PROTOCOL, request.getRemoteUser(),
+                request.getHeader("X-Forwarded-For"), request.getRemoteAddr());
     }
 
     private static Response refuse(Response.Status status, String message) {

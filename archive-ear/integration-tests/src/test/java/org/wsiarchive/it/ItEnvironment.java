@@ -68,6 +68,13 @@ public class ItEnvironment implements LauncherSessionListener {
                 EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
     }
 
+    /** A port free on loopback now, for a server a test starts (e.g. the embedded PostgreSQL of a launched archive). */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> all = Files.walk(dir)) {

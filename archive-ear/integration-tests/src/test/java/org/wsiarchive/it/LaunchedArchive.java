@@ -29,6 +29,15 @@ final class LaunchedArchive implements AutoCloseable {
      * @param dbPort the embedded PostgreSQL's port, 0 for a free one
      */
     static LaunchedArchive start(Path dataDir, int portOffset, int dbPort, int readySeconds) throws Exception {
+        return start(dataDir, portOffset, dbPort, readySeconds, Map.of());
+    }
+
+    /**
+     * Starts the launcher with further environment variables (e.g. ARCHIVE_OIDC_*), which override the defaults of
+     * this helper (ARCHIVE_JAVA_OPTS included) and waits for its "Archive ready" line.
+     */
+    static LaunchedArchive start(Path dataDir, int portOffset, int dbPort, int readySeconds, Map<String, String> extraEnv)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("it.launcher.jar"),
                 "--wildfly-home", System.getProperty("wildfly.home"), "--ear", System.getProperty("it.ear"))
@@ -39,6 +48,8 @@ final class LaunchedArchive implements AutoCloseable {
         env.put("ARCHIVE_DB_PORT", String.valueOf(dbPort));
         env.put("ARCHIVE_JAVA_OPTS", "-Xmx768m");
         env.remove("ARCHIVE_DB_URL");
+        env.keySet().removeIf(name -> name.startsWith("ARCHIVE_OIDC_")); // security off unless asked for
+        env.putAll(extraEnv);
         Process p = pb.start();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {

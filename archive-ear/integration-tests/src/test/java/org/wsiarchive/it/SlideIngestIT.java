@@ -218,7 +218,7 @@ class SlideIngestIT {
     @Order(5)
     void jobsInterruptedByAStopAreSettledAtTheNextStart() throws Exception {
         Path dataDir = ItEnvironment.workDir().resolve("ingest-restart-data");
-        int dbPort = freePort(); // the launcher is asked for a known port: the test connects to insert jobs
+        int dbPort = ItEnvironment.freePort(); // the launcher is asked for a known port: the test connects to insert jobs
         int offset = ArchiveDeployment.PORT_OFFSET + 300;
         String api = "http://localhost:" + (8080 + offset) + "/api";
         List<LaunchedArchive> launched = new ArrayList<>();
@@ -419,12 +419,6 @@ class SlideIngestIT {
                 if (ch.read(b, position + b.position()) < 0) throw new IOException("unexpected end of file");
             }
             return b.flip();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

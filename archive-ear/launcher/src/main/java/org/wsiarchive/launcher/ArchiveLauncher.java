@@ -61,6 +61,15 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code ARCHIVE_ALLOW_OVERWRITE}: {@code true}/{@code false} (also 1/0, yes/no); whether a STOW of an
  *       instance that is already stored replaces it (system property {@code archive.storage.allow-overwrite});
  *       default false.</li>
+ *   <li>{@code ARCHIVE_OIDC_ISSUER}: turns bearer-token security on: the OpenID Connect provider's issuer URL (its
+ *       discovery document is {@code ISSUER/.well-known/openid-configuration}); WildFly then runs with the server
+ *       configuration {@code standalone-oidc.xml} and every /dicom-web and /api request needs a valid token. Off when
+ *       unset. With it: {@code ARCHIVE_OIDC_CLIENT_ID} (default {@value #DEFAULT_OIDC_CLIENT_ID}),
+ *       {@code ARCHIVE_OIDC_VERIFY_AUDIENCE} (tokens must name the client id in {@code aud}; default false),
+ *       {@code ARCHIVE_OIDC_READ_ROLE} / {@code ARCHIVE_OIDC_WRITE_ROLE} (role needed for GET/HEAD, for everything
+ *       else; default: none, any valid token), {@code ARCHIVE_OIDC_PRINCIPAL_CLAIM} (the claim naming the user in
+ *       the audit trail; default preferred_username). All are passed on as {@code archive.oidc.*} system
+ *       properties.</li>
  *   <li>{@code ARCHIVE_JAVA_OPTS}: extra JVM options for WildFly, appended after the defaults (so e.g.
  *       {@code -Xmx8g} overrides the default heap, {@code -Djboss.bind.address=0.0.0.0} listens on all
  *       interfaces).</li>
@@ -69,6 +78,9 @@ import java.util.concurrent.TimeoutException;
 public final class ArchiveLauncher {
 
     static final int DEFAULT_DB_PORT = 5433;
+    static final String DEFAULT_OIDC_CLIENT_ID = "wsi-archive";
+    /** WildFly's configuration with the OIDC secure deployments (archive-ear/server, configure-oidc.cli). */
+    static final String OIDC_SERVER_CONFIG = "standalone-oidc.xml";
     static final int HTTP_PORT = 8080;
     static final int MANAGEMENT_PORT = 9990;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
@@ -97,9 +109,16 @@ public final class ArchiveLauncher {
               ARCHIVE_DB_PORT          port of the embedded PostgreSQL (default %d; 0 = a free port)
               ARCHIVE_PORT_OFFSET      WildFly port offset (default 0: HTTP 8080, management 9990)
               ARCHIVE_ALLOW_OVERWRITE  true/false: a STOW of an already stored instance replaces it (default false)
+              ARCHIVE_OIDC_ISSUER      OpenID Connect issuer URL: turns bearer-token security on for /dicom-web
+                                       and /api (default: unset, security off)
+              ARCHIVE_OIDC_CLIENT_ID   the archive's client id at the provider (default %s)
+              ARCHIVE_OIDC_VERIFY_AUDIENCE  true/false: tokens must name the client id in aud (default false)
+              ARCHIVE_OIDC_READ_ROLE   role a token needs for GET/HEAD (default: none, any valid token)
+              ARCHIVE_OIDC_WRITE_ROLE  role a token needs for STOW, uploads, anything else (default: none)
+              ARCHIVE_OIDC_PRINCIPAL_CLAIM  claim naming the user in the audit trail (default preferred_username)
               ARCHIVE_JAVA_OPTS        extra JVM options for WildFly, appended to the defaults:
                                        %s
-            """.formatted(DEFAULT_DB_PORT, DEFAULT_JAVA_OPTS);
+            """.formatted(DEFAULT_DB_PORT, DEFAULT_OIDC_CLIENT_ID, DEFAULT_JAVA_OPTS);
 
     /** Invalid arguments or environment: message to print, exit code 2. */
     static final class UsageException extends Exception {
@@ -108,8 +127,59 @@ public final class ArchiveLauncher {
         }
     }
 
+    /** Bearer-token security: the provider and what tokens must carry; the WildFly system properties it becomes. */
+    record Oidc(String issuer, String clientId, boolean verifyAudience, String readRole, String writeRole,
+                String principalClaim) {
+
+        List<String> systemProperties() {
+            List<String> p = new ArrayList<>();
+            p.add("-Darchive.oidc.issuer=" + issuer);
+            p.add("-Darchive.oidc.client-id=" + clientId);
+            p.add("-Darchive.oidc.verify-audience=" + verifyAudience);
+            p.add("-Darchive.oidc.principal-claim=" + principalClaim);
+            if (readRole != null) p.add("-Darchive.oidc.read-role=" + readRole);
+            if (writeRole != null) p.add("-Darchive.oidc.write-role=" + writeRole);
+            return p;
+        }
+
+        String describe() {
+            return "bearer tokens from " + issuer + " (client " + clientId + (verifyAudience ? ", audience checked" : "")
+                    + "; reads need " + (readRole == null ? "any valid token" : "role " + readRole)
+                    + ", writes " + (writeRole == null ? "any valid token" : "role " + writeRole) + ")";
+        }
+
+        /** null when ARCHIVE_OIDC_ISSUER is unset: security off. */
+        static Oidc from(Map<String, String> env) throws UsageException {
+            String issuer = Config.blankToNull(env.get("ARCHIVE_OIDC_ISSUER"));
+            if (issuer == null) {
+                return null;
+            }
+            URI uri;
+            try {
+                uri = new URI(issuer);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                throw new UsageException("ARCHIVE_OIDC_ISSUER must be the provider's http(s) issuer URL: " + issuer);
+            }
+            // WildFly discovers ISSUER/.well-known/openid-configuration; a trailing slash would double it
+            String trimmed = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+            return new Oidc(trimmed,
+                    Config.orDefault(env.get("ARCHIVE_OIDC_CLIENT_ID"), DEFAULT_OIDC_CLIENT_ID).trim(),
+                    Config.boolVar(env, "ARCHIVE_OIDC_VERIFY_AUDIENCE", false),
+                    Config.blankToNull(env.get("ARCHIVE_OIDC_READ_ROLE")),
+                    Config.blankToNull(env.get("ARCHIVE_OIDC_WRITE_ROLE")),
+                    Config.orDefault(env.get("ARCHIVE_OIDC_PRINCIPAL_CLAIM"), "preferred_username").trim());
+        }
+    }
+
     record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, int dbPort, int portOffset,
-                  boolean allowOverwrite, String extraJavaOpts, Path wildflyHome, Path ear) {
+                  boolean allowOverwrite, Oidc oidc, String extraJavaOpts, Path wildflyHome, Path ear) {
+
+        boolean secured() {
+            return oidc != null;
+        }
 
         boolean externalDb() {
             return dbUrl != null;
@@ -191,8 +261,13 @@ public final class ArchiveLauncher {
             int dbPort = intVar(env, "ARCHIVE_DB_PORT", DEFAULT_DB_PORT, 0, 65535);
             int offset = intVar(env, "ARCHIVE_PORT_OFFSET", 0, 0, 65535 - MANAGEMENT_PORT - 3);
             boolean overwrite = boolVar(env, "ARCHIVE_ALLOW_OVERWRITE", false);
+            Oidc oidc = Oidc.from(env);
+            if (oidc != null && !Files.isRegularFile(wildflyHome.resolve("standalone/configuration").resolve(OIDC_SERVER_CONFIG))) {
+                throw new UsageException("ARCHIVE_OIDC_ISSUER is set but " + wildflyHome + " has no " + OIDC_SERVER_CONFIG
+                        + " - rebuild the server (mvn install)");
+            }
             String extra = orDefault(env.get("ARCHIVE_JAVA_OPTS"), "").trim();
-            return new Config(dataDir, dbUrl, dbUser, dbPassword, dbPort, offset, overwrite, extra, wildflyHome, ear);
+            return new Config(dataDir, dbUrl, dbUser, dbPassword, dbPort, offset, overwrite, oidc, extra, wildflyHome, ear);
         }
 
         private static String blankToNull(String s) {
@@ -335,6 +410,7 @@ public final class ArchiveLauncher {
         System.out.println("  database:       " + dbUrl + " (user " + dbUser + ", "
                 + (config.externalDb() ? "external PostgreSQL" : "embedded PostgreSQL, data in " + config.postgresDir()) + ")");
         System.out.println("  storage:        " + config.storageDir() + (config.allowOverwrite() ? " (overwrite allowed)" : ""));
+        System.out.println("  security:       " + (config.secured() ? config.oidc().describe() : "off (no ARCHIVE_OIDC_ISSUER)"));
         System.out.println("  WildFly:        " + config.wildflyHome() + ", base dir " + config.serverBaseDir()
                 + ", management http://localhost:" + config.managementPort());
         System.out.println("Press Ctrl-C to stop.");
@@ -410,6 +486,10 @@ public final class ArchiveLauncher {
         cmd.add("-Darchive.storage.dir=" + config.storageDir());
         cmd.add("-Darchive.storage.allow-overwrite=" + config.allowOverwrite());
         cmd.add("-Darchive.ingest.watch-dir=" + config.dataDir().resolve("incoming"));
+        if (config.secured()) {
+            cmd.add("--server-config=" + OIDC_SERVER_CONFIG);
+            cmd.addAll(config.oidc().systemProperties());
+        }
 
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().directory(config.dataDir().toFile());
         Map<String, String> env = pb.environment();
@@ -504,7 +584,8 @@ public final class ArchiveLauncher {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(10))
                         .header("Accept", "application/dicom+json").GET().build(), HttpResponse.BodyHandlers.discarding());
                 lastStatus = r.statusCode();
-                if (lastStatus / 100 == 2) {
+                // secured, the deployed WAR answers a request without a token with 401
+                if (lastStatus / 100 == 2 || (config.secured() && lastStatus == 401)) {
                     return 0;
                 }
             } catch (IOException e) {

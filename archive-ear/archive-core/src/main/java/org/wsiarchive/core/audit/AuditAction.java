@@ -17,5 +17,12 @@ public enum AuditAction {
     /** a slide was converted and all its DICOM instances stored */
     CONVERSION_SUCCEEDED,
     /** a conversion or the store of its output failed; the source file is kept */
-    CONVERSION_FAILED
+    CONVERSION_FAILED,
+    /**
+     * a request was refused for want of a valid bearer token (ATNA: User Authentication, failure); successful
+     * authentications are not events of their own: each audited request names its user
+     */
+    USER_AUTHENTICATION,
+    /** an authenticated user lacked the role a request needs (ATNA: Security Alert, use of a privilege refused) */
+    ACCESS_DENIED
 }

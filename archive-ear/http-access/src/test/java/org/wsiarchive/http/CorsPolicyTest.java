@@ -1,4 +1,4 @@
-package org.wsiarchive.dicomweb;
+package org.wsiarchive.http;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.wsiarchive.dicomweb;
+package org.wsiarchive.http;
 
 import java.util.*;
 import java.util.regex.Pattern;
@@ -17,17 +17,20 @@ import java.util.regex.Pattern;
  * <li>{@code archive.cors.max-age}: seconds a browser may cache a preflight answer (default 7200, Chromium's cap).</li>
  * </ul>
  */
-final class CorsPolicy {
+public final class CorsPolicy {
 
-    static final String ALLOWED_ORIGINS = "archive.cors.allowed-origins";
-    static final String ALLOW_CREDENTIALS = "archive.cors.allow-credentials";
-    static final String MAX_AGE = "archive.cors.max-age";
+    public static final String ALLOWED_ORIGINS = "archive.cors.allowed-origins";
+    public static final String ALLOW_CREDENTIALS = "archive.cors.allow-credentials";
+    public static final String MAX_AGE = "archive.cors.max-age";
 
-    static final String ALLOW_METHODS = "GET, POST, OPTIONS";
+    public static final String ALLOW_METHODS = "GET, POST, OPTIONS";
     /** Authorization for bearer tokens; a wildcard in Allow-Headers would not cover Authorization. */
-    static final List<String> ALWAYS_ALLOWED_HEADERS = List.of("Authorization", "Accept", "Content-Type");
-    /** Content-Location names stored/returned resources; ETag lets viewers revalidate; Warning carries reasons. */
-    static final String EXPOSE_HEADERS = "Content-Type, Content-Location, Content-Length, ETag, Warning";
+    public static final List<String> ALWAYS_ALLOWED_HEADERS = List.of("Authorization", "Accept", "Content-Type");
+    /**
+     * Content-Location names stored/returned resources; ETag lets viewers revalidate; Warning carries reasons;
+     * WWW-Authenticate tells a viewer why its token was refused (expired: fetch a new one).
+     */
+    public static final String EXPOSE_HEADERS = "Content-Type, Content-Location, Content-Length, ETag, Warning, WWW-Authenticate";
 
     /** RFC 9110 token: what a header name may consist of (requested header names are echoed, so they are checked). */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -37,7 +40,7 @@ final class CorsPolicy {
     private final boolean credentials;
     private final long maxAgeSeconds;
 
-    CorsPolicy(String allowedOrigins, boolean credentials, long maxAgeSeconds) {
+    public CorsPolicy(String allowedOrigins, boolean credentials, long maxAgeSeconds) {
         Set<String> list = new LinkedHashSet<>();
         boolean any = false;
         for (String o : (allowedOrigins == null ? "" : allowedOrigins).split(",")) {
@@ -51,7 +54,7 @@ final class CorsPolicy {
         this.maxAgeSeconds = Math.max(0, maxAgeSeconds);
     }
 
-    static CorsPolicy fromSystemProperties() {
+    public static CorsPolicy fromSystemProperties() {
         long maxAge;
         try {
             maxAge = Long.parseLong(System.getProperty(MAX_AGE, "7200").trim());
@@ -62,16 +65,16 @@ final class CorsPolicy {
                 Boolean.parseBoolean(System.getProperty(ALLOW_CREDENTIALS, "false").trim()), maxAge);
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return anyOrigin || !origins.isEmpty();
     }
 
     /** Whether responses differ by Origin (then caches must key on it: Vary: Origin). */
-    boolean variesByOrigin() {
+    public boolean variesByOrigin() {
         return enabled() && (credentials || !anyOrigin);
     }
 
-    boolean allowsCredentials() {
+    public boolean allowsCredentials() {
         return credentials;
     }
 
@@ -79,27 +82,15 @@ final class CorsPolicy {
      * The Access-Control-Allow-Origin value for a request from {@code origin}, or empty when that origin is not
      * allowed (the browser then refuses the response to the page; the response itself is unchanged).
      */
-    Optional<String> allowOrigin(String origin) {
+    public Optional<String> allowOrigin(String origin) {
         if (origin == null || origin.isBlank()) return Optional.empty();
         if (anyOrigin && !credentials) return Optional.of("*");
         if (anyOrigin || origins.contains(normalise(origin))) return Optional.of(origin.trim());
         return Optional.empty();
     }
 
-    /**
-     * The CORS headers of a response to a request from {@code origin} (none when the origin is not allowed): the
-     * allowed origin, credentials when configured, and for an actual (non-preflight) request the exposed headers.
-     */
-    void responseHeaders(String origin, boolean preflight, java.util.function.BiConsumer<String, String> header) {
-        Optional<String> allowed = allowOrigin(origin);
-        if (allowed.isEmpty()) return;
-        header.accept("Access-Control-Allow-Origin", allowed.get());
-        if (credentials) header.accept("Access-Control-Allow-Credentials", "true");
-        if (!preflight) header.accept("Access-Control-Expose-Headers", EXPOSE_HEADERS);
-    }
-
     /** Access-Control-Allow-Headers of a preflight: ours plus every well-formed header name the browser asked for. */
-    String allowHeaders(String requestedHeaders) {
+    public String allowHeaders(String requestedHeaders) {
         Map<String, String> names = new LinkedHashMap<>();
         for (String h : ALWAYS_ALLOWED_HEADERS) names.put(h.toLowerCase(Locale.ROOT), h);
         if (requestedHeaders != null) {
@@ -111,7 +102,7 @@ final class CorsPolicy {
         return String.join(", ", names.values());
     }
 
-    long maxAgeSeconds() {
+    public long maxAgeSeconds() {
         return maxAgeSeconds;
     }
 
