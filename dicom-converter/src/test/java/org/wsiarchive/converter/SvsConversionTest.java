@@ -54,7 +54,7 @@ class SvsConversionTest {
             new Sample("small.svs", Map.of("level-0.dcm", 0), List.of("thumbnail.dcm"), 0.499, List.of()),
             new Sample("tcga-cr-7395-01a-01-ts1.svs", Map.of("level-0.dcm", 0, "level-1.dcm", 2),
                     List.of("thumbnail.dcm"), 0.25 /* not in the source: the documented default */,
-                    List.of("level-2.dcm", "level-3.dcm", "level-4.dcm")));
+                    List.of() /* JPEG 2000: no decoder on the class path, see LowerLevelsTest */));
 
     @TempDir
     static Path tmp;

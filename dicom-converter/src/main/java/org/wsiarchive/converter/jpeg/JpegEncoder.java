@@ -16,9 +16,10 @@ import org.w3c.dom.NodeList;
 
 /**
  * Baseline JPEG (ISO 10918-1 process 1) encoding with the JDK's ImageIO writer, for frames that must be re-encoded
- * (OpenSlide regions, generated pyramid levels). Colour images are written as YCbCr with 4:2:2 chroma subsampling
- * (luminance sampled 2x1), which is exactly what DICOM's YBR_FULL_422 describes; the JDK's default would be 4:2:0.
- * Grayscale images are written with one component (MONOCHROME2). One instance is not thread-safe (it reuses its writer).
+ * (OpenSlide regions, generated pyramid levels). Colour images are written as YCbCr without chroma subsampling
+ * (4:4:4, labelled YBR_FULL_422 like other 4:4:4 sources, see the README): with the JDK's default 4:2:0, or 4:2:2,
+ * the fluorescence NDPI sample's level 3 came out at 29 dB PSNR against OpenSlide's pixels even at quality 1.0, with
+ * 4:4:4 at 50 dB (quality 0.9). Grayscale images are written with one component (MONOCHROME2). One instance is not thread-safe (it reuses its writer).
  */
 public final class JpegEncoder implements AutoCloseable {
 
@@ -60,7 +61,7 @@ public final class JpegEncoder implements AutoCloseable {
                 NodeList comps = root.getElementsByTagName("componentSpec");
                 for (int i = 0; i < comps.getLength(); i++) {
                     IIOMetadataNode c = (IIOMetadataNode) comps.item(i);
-                    c.setAttribute("HsamplingFactor", i == 0 ? "2" : "1");
+                    c.setAttribute("HsamplingFactor", "1");
                     c.setAttribute("VsamplingFactor", "1");
                 }
                 md.setFromTree(NATIVE_FORMAT, root);
