@@ -14,7 +14,14 @@ public record ConversionResult(Path outputDir, String sourceFormat, String study
                            String photometric, boolean copied, boolean pixelsPreserved, boolean extendedOffsetTable,
                            String note) {
         public String mode() {
-            return copied ? "copied" : pixelsPreserved ? "decoded(lossless)" : "decoded";
+            if (copied) {
+                return "copied";
+            }
+            if (pixelsPreserved) {
+                return "decoded(lossless)";
+            }
+            // an encapsulated transfer syntax that was not copied: decoded and encoded again
+            return "1.2.840.10008.1.2.1".equals(transferSyntaxUid) ? "decoded" : "re-encoded(lossy)";
         }
     }
 
@@ -41,9 +48,13 @@ public record ConversionResult(Path outputDir, String sourceFormat, String study
             totalBytes += i.frameBytes();
         }
         long levels = instances.stream().filter(i -> i.flavor() == ImageFlavor.VOLUME).count();
+        long reencoded = instances.stream().filter(i -> i.mode().startsWith("re-encoded")).count();
         sb.append(String.format("  %d levels, %d instances, %d frames, %,d bytes of pixel data; %s%n", levels,
                 instances.size(), totalFrames, totalBytes,
                 allPixelsPreserved() ? "lossless conversion (compressed data copied byte for byte or lossless source decoded; no re-encoding)"
+                        : reencoded > 0
+                        ? "lossy: " + reencoded + " of them decoded and re-encoded as JPEG (OpenSlide regions or generated "
+                        + "levels), the others copied or decoded without loss"
                         : "NOT lossless: some images were decoded from a lossy source and stored uncompressed"));
         for (String w : warnings) {
             sb.append("  warning: ").append(w).append('\n');

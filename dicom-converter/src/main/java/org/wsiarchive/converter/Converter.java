@@ -19,6 +19,7 @@ import org.wsiarchive.converter.model.ImageFlavor;
 import org.wsiarchive.converter.model.PixelEncoding;
 import org.wsiarchive.converter.model.Slide;
 import org.wsiarchive.converter.model.SlideImage;
+import org.wsiarchive.converter.pyramid.LowerLevels;
 import org.wsiarchive.converter.source.J2kInfo;
 import org.wsiarchive.converter.source.SlideReaders;
 import org.wsiarchive.converter.source.SourceException;
@@ -26,7 +27,8 @@ import org.wsiarchive.converter.source.TiffImages;
 
 /**
  * Converts one slide file into DICOM VL Whole Slide Microscopy instances (one per pyramid level, plus thumbnail,
- * overview and label), copying compressed tiles without re-encoding. Output is written into a temporary directory
+ * overview and label), copying compressed tiles without re-encoding; only OpenSlide-read slides and generated lower
+ * levels are re-encoded (lossy JPEG, recorded as such). Output is written into a temporary directory
  * inside the output directory and moved into place only when every instance was written.
  */
 public final class Converter {
@@ -49,7 +51,8 @@ public final class Converter {
         Files.createDirectories(outputDir);
         Path tmp = outputDir.resolve(".wsi2dicom-" + UUID.randomUUID() + ".tmp");
         List<Path> moved = new ArrayList<>();
-        try (Slide slide = SlideReaders.open(input)) {
+        List<SlideImage> images = new ArrayList<>();
+        try (Slide slide = SlideReaders.open(input, options.reader(), options.jpegQuality())) {
             if (slide.levels().isEmpty()) {
                 throw new SourceException("no pyramid level found in " + input.getFileName());
             }
@@ -76,7 +79,6 @@ public final class Converter {
             double volW = base.width() * mppX / 1000.0;
             double volH = base.height() * mppY / 1000.0;
 
-            List<SlideImage> images = new ArrayList<>();
             for (SlideImage lv : slide.levels()) {
                 // a reader that knows each level's own calibration (Philips XML) keeps it, scaled by --mpp if given;
                 // otherwise the spacing follows from the level's size relative to the imaged volume
@@ -84,6 +86,9 @@ public final class Converter {
                 images.add(ownSpacing
                         ? lv.withSpacing(lv.pixelSpacingXmm() * mppX / slide.mppX(), lv.pixelSpacingYmm() * mppY / slide.mppY(), false)
                         : lv.withSpacing(volW / lv.width(), volH / lv.height(), estimated));
+            }
+            if (options.generateLowerLevels()) {
+                images.addAll(LowerLevels.generate(List.copyOf(images), options.jpegQuality(), warnings));
             }
             for (SlideImage a : slide.associated()) {
                 if ((a.flavor() == ImageFlavor.LABEL && !options.includeLabel())
@@ -156,13 +161,14 @@ public final class Converter {
                 SlideImage img = images.get(i);
                 boolean isLevel = img.flavor() == ImageFlavor.VOLUME;
                 int levelNo = levelNumbers.get(i);
+                img.frames().prepare(tmp);
                 WsiInstanceWriter.Written w = WsiInstanceWriter.write(tmp.resolve(names.get(i)), img, ctx, i + 1,
                         isLevel && levelNo == 0, tracker.instance(i, names.get(i)));
                 written.add(new ConversionResult.Instance(outputDir.resolve(names.get(i)), w.sopInstanceUid(),
                         img.flavor(), isLevel ? levelNo : -1, img.width(), img.height(), img.tileWidth(),
                         img.tileHeight(), w.stats().frames(), w.stats().frameBytes(),
                         img.encoding().transferSyntaxUid(), img.photometric(),
-                        img.encoding() != PixelEncoding.NATIVE, img.frames().lossless(),
+                        img.encoding() != PixelEncoding.NATIVE && img.frames().lossless(), img.frames().lossless(),
                         w.stats().extendedOffsetTable(), img.note()));
             }
             for (String n : names) {
@@ -174,15 +180,28 @@ public final class Converter {
                 }
                 moved.add(target);
             }
+            release(images);
             deleteTree(tmp);
             return new ConversionResult(outputDir, slide.format(), ctx.studyUid(), ctx.seriesUid(),
                     mppX, estimated, written, warnings);
         } catch (IOException | RuntimeException e) {
+            try {
+                release(images);
+            } catch (IOException r) {
+                e.addSuppressed(r);
+            }
             for (Path p : moved) {
                 Files.deleteIfExists(p);
             }
             deleteTree(tmp);
             throw e;
+        }
+    }
+
+    /** Frees the scratch files of re-encoded frames (they live in the temp directory, which is removed anyway). */
+    private static void release(List<SlideImage> images) throws IOException {
+        for (SlideImage img : images) {
+            img.frames().release();
         }
     }
 

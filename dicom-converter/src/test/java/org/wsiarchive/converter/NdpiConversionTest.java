@@ -70,11 +70,15 @@ class NdpiConversionTest {
     }
 
     @Test
-    void writesFourLevelsAndTheOverview() throws Exception {
-        assertEquals(List.of("level-0.dcm", "level-1.dcm", "level-2.dcm", "level-3.dcm", "overview.dcm"),
+    void writesFourLevelsAGeneratedOneAndTheOverview() throws Exception {
+        assertEquals(List.of("level-0.dcm", "level-1.dcm", "level-2.dcm", "level-3.dcm", "level-4.dcm", "overview.dcm"),
                 result.instances().stream().map(i -> i.file().getFileName().toString()).toList());
         assertEquals("Hamamatsu NDPI", result.sourceFormat());
-        assertTrue(result.allPixelsPreserved());
+        // the four source levels and the macro are copied; level 4 (248x304, under 512 px) is generated
+        assertEquals(List.of("copied", "copied", "copied", "copied", "re-encoded(lossy)", "copied"),
+                result.instances().stream().map(ConversionResult.Instance::mode).toList());
+        assertEquals(248, result.instances().get(4).width());
+        assertEquals(304, result.instances().get(4).height());
         assertTrue(result.warnings().stream().anyMatch(w -> w.contains("NDPI map")), result.warnings().toString());
     }
 

@@ -132,7 +132,7 @@ class StowTest {
         try (Stream<Path> s = Files.list(out)) {
             files = s.filter(f -> f.toString().endsWith(".dcm")).sorted().toList();
         }
-        assertEquals(4, files.size());
+        assertEquals(7, files.size(), "level 0 + 3 generated levels + thumbnail, label, overview");
         List<byte[]> parts = received.get(0);
         assertEquals(files.size(), parts.size());
         long total = 0;
@@ -146,7 +146,7 @@ class StowTest {
         }
         assertNotNull(contentLengths.get(0));
         assertTrue(Long.parseLong(contentLengths.get(0)) > total, "Content-Length sent (streamed body of known length)");
-        assertTrue(lastOut.contains("STOW-RS: HTTP 200, 4 stored (ReferencedSOPSequence), 0 failed (FailedSOPSequence)"), lastOut);
+        assertTrue(lastOut.contains("STOW-RS: HTTP 200, 7 stored (ReferencedSOPSequence), 0 failed (FailedSOPSequence)"), lastOut);
     }
 
     @Test

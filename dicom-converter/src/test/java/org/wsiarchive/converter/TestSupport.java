@@ -207,4 +207,104 @@ final class TestSupport {
         double mean = sum / n;
         return Math.sqrt(Math.max(0, sq / n - mean * mean));
     }
+
+    /** A whole pyramid level of one of our JPEG outputs: every frame decoded with ImageIO and placed in its tile. */
+    static java.awt.image.BufferedImage levelImage(Path dcm) throws Exception {
+        AttributeList h = header(dcm);
+        int w = (int) Dcm.lng(h, "TotalPixelMatrixColumns");
+        int hh = (int) Dcm.lng(h, "TotalPixelMatrixRows");
+        int tw = (int) Dcm.lng(h, "Columns");
+        int th = (int) Dcm.lng(h, "Rows");
+        int across = (w + tw - 1) / tw;
+        Encapsulated enc = encapsulated(dcm);
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, hh, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int t = 0; t < enc.itemValues().size(); t++) {
+            java.awt.image.BufferedImage tile = ImageIO.read(new java.io.ByteArrayInputStream(enc.itemValues().get(t)));
+            int x0 = (t % across) * tw;
+            int y0 = (t / across) * th;
+            int cw = Math.min(tw, w - x0);
+            int ch = Math.min(th, hh - y0);
+            out.setRGB(x0, y0, cw, ch, tile.getRGB(0, 0, cw, ch, null, 0, cw), 0, cw);
+        }
+        return out;
+    }
+
+    /** A whole level as OpenSlide renders it (openslide-write-png, the Debian openslide-tools peer). */
+    static java.awt.image.BufferedImage openSlideLevel(Path slide, int level, long width, long height, Path tmp)
+            throws Exception {
+        Path png = tmp.resolve("openslide-" + slide.getFileName() + "-" + level + ".png");
+        ProcResult r = run(List.of("openslide-write-png", slide.toString(), "0", "0", String.valueOf(level),
+                String.valueOf(width), String.valueOf(height), png.toString()));
+        if (r.exitCode() != 0) {
+            throw new IOException("openslide-write-png failed: " + r.output());
+        }
+        java.awt.image.BufferedImage rgba = ImageIO.read(png.toFile());
+        // openslide-write-png writes unpremultiplied RGBA: flatten over white like the converter does
+        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(rgba.getWidth(), rgba.getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = rgb.createGraphics();
+        g.drawImage(rgba, 0, 0, java.awt.Color.WHITE, null);
+        g.dispose();
+        return rgb;
+    }
+
+    /** openslide-show-properties as a map (the peer's view of a slide). */
+    static java.util.Map<String, String> openSlideProperties(Path slide) throws Exception {
+        ProcResult r = run(List.of("openslide-show-properties", slide.toString()));
+        java.util.Map<String, String> props = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^([^:\\n]+): '([^'\\n]*)'$").matcher(r.output());
+        while (m.find()) {
+            props.put(m.group(1), m.group(2));
+        }
+        return props;
+    }
+
+    /**
+     * Reference downscale: each output pixel is the mean of the factor x factor block of existing source pixels
+     * (output size rounded up), composited over white where the source is transparent.
+     */
+    static java.awt.image.BufferedImage boxDownsample(java.awt.image.BufferedImage src, int factor) {
+        int w = (src.getWidth() + factor - 1) / factor;
+        int h = (src.getHeight() + factor - 1) / factor;
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                long r = 0;
+                long g = 0;
+                long b = 0;
+                int n = 0;
+                for (int yy = y * factor; yy < Math.min(src.getHeight(), (y + 1) * factor); yy++) {
+                    for (int xx = x * factor; xx < Math.min(src.getWidth(), (x + 1) * factor); xx++) {
+                        int p = src.getRGB(xx, yy);
+                        r += (p >> 16) & 255;
+                        g += (p >> 8) & 255;
+                        b += p & 255;
+                        n++;
+                    }
+                }
+                out.setRGB(x, y, (int) ((r + n / 2) / n) << 16 | (int) ((g + n / 2) / n) << 8 | (int) ((b + n / 2) / n));
+            }
+        }
+        return out;
+    }
+
+    /** Peak signal-to-noise ratio (dB) of two same-sized RGB images, over all three channels. */
+    static double psnr(java.awt.image.BufferedImage a, java.awt.image.BufferedImage b) {
+        if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
+            throw new IllegalArgumentException(a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x" + b.getHeight());
+        }
+        double se = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int sh = 0; sh <= 16; sh += 8) {
+                    double d = ((p >> sh) & 255) - ((q >> sh) & 255);
+                    se += d * d;
+                }
+            }
+        }
+        double mse = se / (3.0 * a.getWidth() * a.getHeight());
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
 }

@@ -15,6 +15,7 @@ import org.wsiarchive.converter.dimse.CStoreClient;
 import org.wsiarchive.converter.dimse.DicomNode;
 import org.wsiarchive.converter.send.InstanceSender;
 import org.wsiarchive.converter.send.SendOutcome;
+import org.wsiarchive.converter.source.ReaderChoice;
 import org.wsiarchive.converter.source.SlideReaders;
 import org.wsiarchive.converter.stow.StowRsClient;
 
@@ -58,6 +59,10 @@ public final class Wsi2Dicom {
                   --metadata FILE.json     JSON object with metadata keys (see below); options given after it win
                   --mpp MICRONS            level-0 microns per pixel (overrides the source)
                   --no-verify              skip decoding a sample tile per level before writing
+                  --reader auto|openslide  auto (default): lossless readers first, OpenSlide for other formats;
+                                           openslide: read through OpenSlide (tiles re-encoded as lossy JPEG)
+                  --no-generated-levels    do not add lower levels (2x2 box filter, lossy JPEG) below the smallest
+                                           source level down to 512 px on the longer side
                   --stow URL               after the conversion, send all output files in one DICOMweb STOW-RS
                                            request to URL (e.g. http://localhost:8080/dicom-web/studies)
                   --store AET@HOST:PORT    after the conversion, send all output files with DIMSE C-STORE on one
@@ -104,8 +109,13 @@ public final class Wsi2Dicom {
                     case "--no-label" -> options = options.withIncludeLabel(false);
                     case "--no-overview" -> options = options.withIncludeOverview(false);
                     case "--no-thumbnail" -> options = options.withIncludeThumbnail(false);
-                    case "--no-verify" -> options = new ConversionOptions(options.includeLabel(), options.includeOverview(),
-                            options.includeThumbnail(), options.mppOverride(), options.defaultMpp(), options.depthMicrons(), false);
+                    case "--no-verify" -> options = options.withVerifyTiles(false);
+                    case "--no-generated-levels" -> options = options.withGenerateLowerLevels(false);
+                    case "--reader" -> options = options.withReader(switch (value(args, ++i, a)) {
+                        case "auto" -> ReaderChoice.AUTO;
+                        case "openslide" -> ReaderChoice.OPENSLIDE;
+                        default -> throw new IllegalArgumentException("--reader expects auto or openslide");
+                    });
                     case "--metadata" -> {
                         Path f = Path.of(value(args, ++i, a));
                         if (!Files.isRegularFile(f)) {

@@ -11,8 +11,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.LongConsumer;
+import java.util.ArrayList;
+import java.util.List;
 import org.wsiarchive.converter.model.ImageFlavor;
+import org.wsiarchive.converter.model.LossyCompression;
 import org.wsiarchive.converter.model.PixelEncoding;
+import org.wsiarchive.converter.model.ReencodedFrames;
 import org.wsiarchive.converter.model.SlideImage;
 import org.wsiarchive.converter.tiff.ChannelOutput;
 
@@ -113,14 +117,49 @@ public final class WsiInstanceWriter {
     }
 
     static String[] imageType(SlideImage image, boolean isBaseLevel) {
+        // decoded and re-encoded pixels are no longer the scanner's original values
+        String origin = image.frames() instanceof ReencodedFrames ? "DERIVED" : "ORIGINAL";
         return switch (image.flavor()) {
             case VOLUME -> isBaseLevel
-                    ? new String[] {"ORIGINAL", "PRIMARY", "VOLUME", "NONE"}
+                    ? new String[] {origin, "PRIMARY", "VOLUME", "NONE"}
                     : new String[] {"DERIVED", "PRIMARY", "VOLUME", "RESAMPLED"};
             case THUMBNAIL -> new String[] {"DERIVED", "PRIMARY", "THUMBNAIL", "RESAMPLED"};
-            case LABEL -> new String[] {"ORIGINAL", "PRIMARY", "LABEL", "NONE"};
-            case OVERVIEW -> new String[] {"ORIGINAL", "PRIMARY", "OVERVIEW", "NONE"};
+            case LABEL -> new String[] {origin, "PRIMARY", "LABEL", "NONE"};
+            case OVERVIEW -> new String[] {origin, "PRIMARY", "OVERVIEW", "NONE"};
         };
+    }
+
+    /**
+     * The lossy compressions the pixels of {@code image} went through, oldest first, as written to
+     * LossyImageCompressionMethod/Ratio: the steps before a re-encoding (its history), then the image's own encoding
+     * when that is lossy. Ratio NaN when unknown (pixels decoded from a lossy source and stored native). Needs the
+     * frame lengths, so re-encoded frames must have been prepared.
+     */
+    public static List<LossyCompression> lossySteps(SlideImage image) throws IOException {
+        List<LossyCompression> steps = new ArrayList<>();
+        boolean ownLossy;
+        if (image.frames() instanceof ReencodedFrames r) {
+            steps.addAll(r.priorLossyCompressions());
+            ownLossy = true;
+        } else {
+            // copied compressed data is as lossy as the source's encoding; native data when decoded from a lossy source
+            ownLossy = image.encoding() != PixelEncoding.NATIVE ? !image.note().contains("5/3 reversible")
+                    : !image.frames().lossless();
+        }
+        if (ownLossy) {
+            String method = image.encoding().lossyMethod() != null ? image.encoding().lossyMethod() : "ISO_10918_1";
+            double ratio = Double.NaN;
+            if (image.encoding() != PixelEncoding.NATIVE) {
+                long payload = 0;
+                for (int i = 0; i < image.frames().frameCount(); i++) {
+                    payload += image.frames().frameLength(i);
+                }
+                ratio = LossyCompression.ratio((long) image.frames().frameCount() * image.tileWidth()
+                        * image.tileHeight() * image.samplesPerPixel(), payload);
+            }
+            steps.add(new LossyCompression(method, ratio));
+        }
+        return steps;
     }
 
     static AttributeList header(SlideImage image, SeriesContext ctx, int instanceNumber, boolean isBaseLevel,
@@ -188,8 +227,10 @@ public final class WsiInstanceWriter {
         Attrs.lo(contrib, TagFromName.ManufacturerModelName, CONVERTER_NAME);
         Attrs.lo(contrib, TagFromName.SoftwareVersions, CONVERTER_VERSION);
         Attrs.dt(contrib, WsiTags.ContributionDateTime, ctx.contentDate() + ctx.contentTime());
+        ReencodedFrames reencoded = image.frames() instanceof ReencodedFrames r ? r : null;
         Attrs.st(contrib, TagFromName.ContributionDescription, "Converted from " + ctx.sourceFormat()
-                + (image.frames().lossless() ? "; compressed data copied without re-encoding" : "; decoded, stored uncompressed"));
+                + (reencoded != null ? "; " + reencoded.derivationDescription()
+                : image.frames().lossless() ? "; compressed data copied without re-encoding" : "; decoded, stored uncompressed"));
         Attrs.seq(l, TagFromName.ContributingEquipmentSequence, contrib);
 
         // General Image / Image Pixel / Multi-frame / Whole Slide Microscopy Image
@@ -198,6 +239,10 @@ public final class WsiInstanceWriter {
         Attrs.tm(l, TagFromName.ContentTime, ctx.contentTime());
         Attrs.dt(l, TagFromName.AcquisitionDateTime, ctx.acquisitionDateTime());
         Attrs.cs(l, TagFromName.ImageType, imageType);
+        if (reencoded != null) {
+            Attrs.st(l, TagFromName.DerivationDescription, reencoded.derivationDescription());
+            Attrs.seq(l, TagFromName.DerivationCodeSequence, Attrs.code("113040", "DCM", "Lossy Compression"));
+        }
         boolean color = image.samplesPerPixel() == 3;
         Attrs.us(l, TagFromName.SamplesPerPixel, image.samplesPerPixel());
         Attrs.cs(l, TagFromName.PhotometricInterpretation, image.photometric());
@@ -245,20 +290,16 @@ public final class WsiInstanceWriter {
             Attrs.lt(l, TagFromName.ImageComments, "Pixel spacing is a nominal estimate: the source records no calibration for this image");
         }
 
-        // Lossy compression: the source data was lossy-compressed already; frames are not re-encoded
-        long payload = 0;
-        for (int i = 0; i < image.frames().frameCount(); i++) {
-            payload += image.frames().frameLength(i);
-        }
-        boolean lossy = image.encoding() != PixelEncoding.NATIVE ? !image.note().contains("5/3 reversible")
-                : !image.frames().lossless();
-        if (lossy) {
+        // Lossy compression: every lossy step the pixels went through (the source's, then a re-encoding of ours)
+        List<LossyCompression> steps = lossySteps(image);
+        if (!steps.isEmpty()) {
             Attrs.cs(l, TagFromName.LossyImageCompression, "01");
-            String method = image.encoding().lossyMethod() != null ? image.encoding().lossyMethod() : "ISO_10918_1";
-            Attrs.cs(l, TagFromName.LossyImageCompressionMethod, method);
-            if (image.encoding() != PixelEncoding.NATIVE && payload > 0) {
-                double raw = (double) image.frames().frameCount() * image.tileWidth() * image.tileHeight() * image.samplesPerPixel();
-                Attrs.ds(l, TagFromName.LossyImageCompressionRatio, Math.round(raw / payload * 100) / 100.0);
+            Attrs.cs(l, TagFromName.LossyImageCompressionMethod,
+                    steps.stream().map(LossyCompression::method).toArray(String[]::new));
+            // the ratios must correspond to the methods one by one: written only when every step's ratio is known
+            if (steps.stream().noneMatch(st -> Double.isNaN(st.ratio()))) {
+                Attrs.ds(l, TagFromName.LossyImageCompressionRatio,
+                        steps.stream().mapToDouble(LossyCompression::ratio).toArray());
             }
         } else {
             Attrs.cs(l, TagFromName.LossyImageCompression, "00");

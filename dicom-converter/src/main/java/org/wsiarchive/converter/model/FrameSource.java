@@ -2,6 +2,7 @@ package org.wsiarchive.converter.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 
 /**
  * The frames of one image, in DICOM frame order (row-major tiles). Lengths are known before any frame is copied so
@@ -19,6 +20,17 @@ public interface FrameSource {
 
     /** True if frames are byte-for-byte copies of the source's compressed data (apart from merged JPEG tables). */
     boolean lossless();
+
+    /**
+     * Called before the frames are written. Sources whose frame lengths are only known after encoding produce their
+     * frames here, into a scratch file in {@code workDir} (the conversion's temporary output directory, removed with it).
+     */
+    default void prepare(Path workDir) throws IOException {
+    }
+
+    /** Frees what {@link #prepare} created (called when the conversion ends, successful or not). */
+    default void release() throws IOException {
+    }
 
     /** One whole frame in memory (validation of single frames only). */
     default byte[] frameBytes(int index) throws IOException {
