@@ -84,7 +84,7 @@ MVN=(mvn -B -Dstyle.color=never)
 cmd_run() {
   # libpixelmed-imageio-java: PixelMed's JPEG lossless codec, re-packaged by the build (archive-ear/pixelmed-imageio);
   # libcharls2: CharLS, called at run time to decode JPEG-LS frames (without it they are reported as not decodable)
-  install_packages libpixelmed-java libpixelmed-imageio-java libcharls2 maven
+  install_packages libpixelmed-java libpixelmed-imageio-java libcharls2 libopenslide0 maven
   setup_java
   "${MVN[@]}" -DskipTests install
   [ -f "$LAUNCHER_JAR" ] || die "build did not produce $LAUNCHER_JAR"
@@ -96,8 +96,10 @@ cmd_run() {
 cmd_test() {
   # dcmtk and dicom3tools are real peers and validators used by the tests; libvips-tools makes test slides;
   # chromium runs dicom-microscopy-viewer (MicroscopyViewerIT drives it with playwright-core, never a downloaded browser)
+  # libopenslide0 + openslide-tools: the converter's OpenSlide fallback and its oracle; libtiff-tools (tiffset) writes the
+  # XML descriptions of the synthetic Philips/OME-TIFF test slides
   # libpixelmed-imageio-java and libcharls2 as for run: the unit and integration tests decode JPEG lossless and JPEG-LS
-  local pkgs=(libpixelmed-java libpixelmed-imageio-java libcharls2 maven dcmtk dicom3tools libvips-tools chromium)
+  local pkgs=(libpixelmed-java libpixelmed-imageio-java libcharls2 libopenslide0 openslide-tools libtiff-tools maven dcmtk dicom3tools libvips-tools chromium)
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     pkgs+=(nodejs npm)
   fi

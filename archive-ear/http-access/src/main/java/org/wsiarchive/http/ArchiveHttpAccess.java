@@ -1,5 +1,6 @@
 package org.wsiarchive.http;
 
+import io.undertow.server.HttpHandler;
 import io.undertow.servlet.ServletExtension;
 import io.undertow.servlet.api.DeploymentInfo;
 import jakarta.servlet.ServletContext;
@@ -23,6 +24,14 @@ import java.util.logging.Logger;
 public abstract class ArchiveHttpAccess implements ServletExtension {
 
     private static final Logger LOG = Logger.getLogger(ArchiveHttpAccess.class.getName());
+
+    /**
+     * {@code handler} with the CORS handling every response of the archive gets (the same policy): for a handler
+     * that answers requests before the deployment's own handler chain, e.g. on the I/O thread.
+     */
+    public static HttpHandler withCors(HttpHandler handler) {
+        return new CorsHandler(CorsPolicy.fromSystemProperties(), handler);
+    }
 
     /** The protocol this WAR's requests are audited under (Requester.protocol). */
     protected abstract String auditProtocol();

@@ -63,6 +63,38 @@ class RestartIT {
         HttpResponse<byte[]> frame = client.get(path + "/frames/3", "image/jpeg");
         assertEquals(200, frame.statusCode());
         assertArrayEquals(frame3, frame.body(), "the file is still there, frame 3 byte for byte");
+        tilesAnsweredFromMemoryAreTheResourcesAnswers(client, path, frame3);
         stop(archive);
+    }
+
+    /**
+     * With the launcher's defaults (retrieves audited in coalesced rows) a tile whose instance is cached and whose
+     * bytes are in memory is answered on the I/O thread (IoThreadFrameHandler); the first request of a frame goes
+     * through the servlet chain and fills the caches. Every answer must be the resource's: a query parameter sends
+     * the same request to WadoResource.
+     */
+    private static void tilesAnsweredFromMemoryAreTheResourcesAnswers(DicomWebClient client, String path, byte[] frame3)
+            throws Exception {
+        java.util.Map<String, String> origin = java.util.Map.of("Origin", "http://viewer.example.org");
+        for (String accept : List.of("multipart/related; type=\"application/octet-stream\"; transfer-syntax=*", "image/jpeg")) {
+            HttpResponse<byte[]> resource = client.get(path + "/frames/3?via=resource", accept, origin);
+            assertEquals(200, resource.statusCode());
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<byte[]> tile = client.get(path + "/frames/3", accept, origin);
+                assertEquals(200, tile.statusCode(), accept);
+                for (String h : List.of("ETag", "Cache-Control", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Vary")) {
+                    assertEquals(resource.headers().firstValue(h), tile.headers().firstValue(h), accept + " " + h);
+                }
+                assertEquals(String.valueOf(tile.body().length), tile.headers().firstValue("Content-Length").orElse("?"));
+                byte[] body = accept.startsWith("multipart") ? DicomWebClient.parts(tile).get(0).body() : tile.body();
+                assertArrayEquals(frame3, body, accept + ", request " + (i + 1));
+                String etag = tile.headers().firstValue("ETag").orElseThrow();
+                HttpResponse<byte[]> revalidated = client.get(path + "/frames/3", accept, java.util.Map.of("If-None-Match", etag));
+                assertEquals(304, revalidated.statusCode());
+                assertEquals(0, revalidated.body().length);
+            }
+        }
+        // a frame that does not exist, after its instance is cached: still the resource's 404
+        assertEquals(404, client.get(path + "/frames/99", "image/jpeg").statusCode());
     }
 }

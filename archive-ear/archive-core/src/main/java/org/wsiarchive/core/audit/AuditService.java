@@ -77,6 +77,14 @@ public class AuditService {
         retrieves.add(System.currentTimeMillis(), who, studyInstanceUid, objectUids, detail);
     }
 
+    /**
+     * Whether {@link #recordRetrieve} returns without touching the database (retrieves are coalesced and written
+     * later): a caller that must not block, e.g. on a network I/O thread, records only then.
+     */
+    public boolean recordsRetrievesWithoutWaiting() {
+        return flusher != null && !stopped;
+    }
+
     /** Writes the coalesced retrieves whose window is over ({@code all}: every pending one). */
     synchronized void flush(boolean all) {
         List<AuditEvent> events = retrieves.drain(System.currentTimeMillis(), all);

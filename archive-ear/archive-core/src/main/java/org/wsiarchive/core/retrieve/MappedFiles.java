@@ -79,6 +79,40 @@ final class MappedFiles {
         return frame;
     }
 
+    /**
+     * One frame as read-only buffers over the mapping, for a write straight from the page cache to the socket (no
+     * copy into the heap), or null when the file cannot be mapped. The buffers keep the mapping alive while in use.
+     */
+    ByteBuffer[] buffers(Path file, long[] offsets, long[] lengths) throws IOException {
+        MemorySegment segment = mappingWorks ? segment(file) : null;
+        if (segment == null) return null;
+        ByteBuffer[] out = new ByteBuffer[offsets.length];
+        for (int s = 0; s < offsets.length; s++) {
+            if (offsets[s] < 0 || offsets[s] + lengths[s] > segment.byteSize()) {
+                throw new IOException("stored file " + file + " is shorter than its frame index");
+            }
+            out[s] = segment.asSlice(offsets[s], lengths[s]).asByteBuffer();
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #buffers}, but only when serving them cannot block: the file is mapped already (no open or mmap) and
+     * every page of the ranges is in memory (mincore), so writing them will not wait for the disk. Null otherwise.
+     */
+    ByteBuffer[] residentBuffers(Path file, long[] offsets, long[] lengths) {
+        MemorySegment segment = mapped.get(file);
+        if (segment == null) return null;
+        ByteBuffer[] out = new ByteBuffer[offsets.length];
+        for (int s = 0; s < offsets.length; s++) {
+            if (offsets[s] < 0 || offsets[s] + lengths[s] > segment.byteSize()) return null;
+            MemorySegment range = segment.asSlice(offsets[s], lengths[s]);
+            if (!range.isLoaded()) return null;
+            out[s] = range.asByteBuffer();
+        }
+        return out;
+    }
+
     private int read(Path file, MemorySegment segment, long position, byte[] into, int at, int length) throws IOException {
         if (segment != null) {
             if (position < 0 || position + length > segment.byteSize()) {

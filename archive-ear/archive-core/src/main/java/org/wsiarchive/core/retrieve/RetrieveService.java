@@ -12,6 +12,7 @@ import org.wsiarchive.core.storage.FileStorage;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.*;
 
@@ -54,17 +55,16 @@ public class RetrieveService {
     public List<StoredInstance> find(String studyUid, String seriesUid, String sopInstanceUid) {
         boolean cacheable = sopInstanceUid != null && !configuration.allowOverwrite();
         if (cacheable) {
-            StoredInstance cached = instanceCache.get(sopInstanceUid);
-            if (cached != null && cached.studyInstanceUid().equals(studyUid)
-                    && (seriesUid == null || cached.seriesInstanceUid().equals(seriesUid))) {
-                return List.of(cached);
+            StoredInstance one = instanceCache.getOrLoad(sopInstanceUid, sop -> {
+                List<StoredInstance> found = lookup.find(studyUid, seriesUid, sop);
+                return found.size() == 1 ? found.get(0) : null;
+            });
+            if (one != null && one.studyInstanceUid().equals(studyUid)
+                    && (seriesUid == null || one.seriesInstanceUid().equals(seriesUid))) {
+                return List.of(one);
             }
         }
-        List<StoredInstance> found = lookup.find(studyUid, seriesUid, sopInstanceUid);
-        if (cacheable && found.size() == 1) {
-            instanceCache.put(sopInstanceUid, found.get(0));
-        }
-        return found;
+        return lookup.find(studyUid, seriesUid, sopInstanceUid);
     }
 
     /** Forgets what is cached of an instance: to be called when an instance is replaced (overwrite configured). */
@@ -103,17 +103,10 @@ public class RetrieveService {
 
     /** The frame index of an instance, or null when it has no pixel data. */
     public FrameIndex frameIndex(StoredInstance instance) {
-        FrameIndex cached = frameIndexCache.get(instance.pk());
-        if (cached != null) {
-            return cached;
-        }
-        StoredFrameIndex stored = lookup.frameIndex(instance.pk());
-        if (stored == null) {
-            return null;
-        }
-        FrameIndex index = FrameIndex.fromBytes(stored.getData());
-        frameIndexCache.put(instance.pk(), index);
-        return index;
+        return frameIndexCache.getOrLoad(instance.pk(), pk -> {
+            StoredFrameIndex stored = lookup.frameIndex(pk);
+            return stored == null ? null : FrameIndex.fromBytes(stored.getData());
+        });
     }
 
     /**
@@ -131,14 +124,8 @@ public class RetrieveService {
             out.write(bytes);
             return bytes.length;
         }
-        int segments = index.segmentCount(frame);
-        long[] offsets = new long[segments];
-        long[] lengths = new long[segments];
-        for (int s = 0; s < segments; s++) {
-            offsets[s] = index.segmentOffset(frame, s);
-            lengths[s] = index.segmentLength(frame, s);
-        }
-        return files.copy(file(instance), offsets, lengths, out);
+        FrameRanges r = ranges(index, frame);
+        return files.copy(file(instance), r.offsets(), r.lengths(), out);
     }
 
     /**
@@ -152,6 +139,60 @@ public class RetrieveService {
         if (!index.positional()) {
             return SlowFrameReader.frame(file(instance), index, frame);
         }
+        FrameRanges r = ranges(index, frame);
+        return files.bytes(file(instance), r.offsets(), r.lengths());
+    }
+
+    /**
+     * Frame {@code frameNumber} (1-based) as stored, as read-only buffers over the memory-mapped file: an adapter
+     * writes them to the socket straight from the page cache, without a copy into the heap (tile responses are
+     * most of the archive's traffic; their arrays were most of its garbage). Null when the frame cannot be served
+     * that way (no byte positions, or the file cannot be mapped): use {@link #frame} then.
+     */
+    public ByteBuffer[] frameBuffers(StoredInstance instance, FrameIndex index, int frameNumber)
+            throws IOException, FrameNotAvailableException {
+        checkFrame(instance, index, frameNumber);
+        if (!index.positional()) {
+            return null;
+        }
+        FrameRanges r = ranges(index, frameNumber - 1);
+        return files.buffers(file(instance), r.offsets(), r.lengths());
+    }
+
+    // ---- for callers that must not block (a network I/O thread): what is in memory, or null ---------------------
+
+    /** The instance if a previous request left it in the cache under these UIDs; never a database query. */
+    public StoredInstance cachedInstance(String studyUid, String seriesUid, String sopInstanceUid) {
+        if (configuration.allowOverwrite()) return null;
+        StoredInstance one = instanceCache.get(sopInstanceUid);
+        return one != null && one.studyInstanceUid().equals(studyUid) && one.seriesInstanceUid().equals(seriesUid)
+                ? one : null;
+    }
+
+    /** The frame index if cached; never a database query. */
+    public FrameIndex cachedFrameIndex(StoredInstance instance) {
+        return frameIndexCache.get(instance.pk());
+    }
+
+    /**
+     * Frame {@code frameNumber} (1-based, checked by the caller) as buffers over the mapping when that cannot block:
+     * the file is mapped and the frame's pages are in memory. Null otherwise (cold pages would stall the thread).
+     */
+    public ByteBuffer[] residentFrameBuffers(StoredInstance instance, FrameIndex index, int frameNumber) {
+        if (!index.positional() || frameNumber < 1 || frameNumber > index.frameCount()) return null;
+        FrameRanges r = ranges(index, frameNumber - 1);
+        return files.residentBuffers(file(instance), r.offsets(), r.lengths());
+    }
+
+    /** Whether {@link #audit} of a successful retrieve returns without waiting for the database. */
+    public boolean auditsRetrievesWithoutWaiting() {
+        return audit.recordsRetrievesWithoutWaiting();
+    }
+
+    /** Where the bytes of a frame (0-based) of a positional index are in the stored file. */
+    private record FrameRanges(long[] offsets, long[] lengths) {}
+
+    private static FrameRanges ranges(FrameIndex index, int frame) {
         int segments = index.segmentCount(frame);
         long[] offsets = new long[segments];
         long[] lengths = new long[segments];
@@ -159,7 +200,7 @@ public class RetrieveService {
             offsets[s] = index.segmentOffset(frame, s);
             lengths[s] = index.segmentLength(frame, s);
         }
-        return files.bytes(file(instance), offsets, lengths);
+        return new FrameRanges(offsets, lengths);
     }
 
     public void checkFrame(StoredInstance instance, FrameIndex index, int frameNumber) throws FrameNotAvailableException {
