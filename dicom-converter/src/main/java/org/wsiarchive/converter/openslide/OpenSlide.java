@@ -32,13 +32,7 @@ public final class OpenSlide implements Closeable {
 
     /** OpenSlide's version string (e.g. "3.4.1"). */
     public static String version() throws SourceException {
-        try {
-            return OpenSlideLibrary.string((MemorySegment) OpenSlideLibrary.get().version.invokeExact());
-        } catch (SourceException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
+        return invoke(a -> OpenSlideLibrary.string((MemorySegment) OpenSlideLibrary.get().version.invokeExact()));
     }
 
     /** True when the library can be loaded. */
@@ -49,22 +43,13 @@ public final class OpenSlide implements Closeable {
     /** The vendor OpenSlide detects for a file ("aperio", "mirax", "generic-tiff", ...), or null if it cannot read it. */
     public static String detectVendor(Path file) throws SourceException {
         OpenSlideLibrary lib = OpenSlideLibrary.get();
-        try (Arena a = Arena.ofConfined()) {
-            return OpenSlideLibrary.string((MemorySegment) lib.detectVendor.invokeExact(a.allocateFrom(file.toString())));
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
+        return invoke(a -> OpenSlideLibrary.string((MemorySegment) lib.detectVendor.invokeExact(a.allocateFrom(file.toString()))));
     }
 
     /** Opens a slide; a file OpenSlide does not recognise or cannot read is a {@link SourceException}. */
     public static OpenSlide open(Path file) throws SourceException {
         OpenSlideLibrary lib = OpenSlideLibrary.get();
-        MemorySegment h;
-        try (Arena a = Arena.ofConfined()) {
-            h = (MemorySegment) lib.open.invokeExact(a.allocateFrom(file.toString()));
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
+        MemorySegment h = invoke(a -> (MemorySegment) lib.open.invokeExact(a.allocateFrom(file.toString())));
         if (h.equals(MemorySegment.NULL)) {
             throw new SourceException("OpenSlide does not recognise " + file.getFileName());
         }
@@ -78,13 +63,32 @@ public final class OpenSlide implements Closeable {
         return s;
     }
 
-    private void checkError() throws SourceException {
-        String err;
-        try {
-            err = OpenSlideLibrary.string((MemorySegment) lib.getError.invokeExact(handle));
+    /** A call into the library with a confined arena for its arguments (invokeExact declares Throwable). */
+    @FunctionalInterface
+    private interface NativeCall<T> {
+        T call(Arena arena) throws Throwable;
+    }
+
+    private static <T> T invoke(NativeCall<T> call) throws SourceException {
+        try (Arena a = Arena.ofConfined()) {
+            return call.call(a);
+        } catch (SourceException e) {
+            throw e;
         } catch (Throwable t) {
             throw new SourceException("OpenSlide: " + t.getMessage(), t);
         }
+    }
+
+    /** A call on this handle: refused once it is closed, followed by the check of the handle's error state. */
+    private <T> T onHandle(NativeCall<T> call) throws SourceException {
+        requireOpen();
+        T result = invoke(call);
+        checkError();
+        return result;
+    }
+
+    private void checkError() throws SourceException {
+        String err = invoke(a -> OpenSlideLibrary.string((MemorySegment) lib.getError.invokeExact(handle)));
         if (err != null) {
             throw new SourceException(err);
         }
@@ -97,87 +101,47 @@ public final class OpenSlide implements Closeable {
     }
 
     public synchronized int levelCount() throws SourceException {
-        requireOpen();
-        int n;
-        try {
-            n = (int) lib.levelCount.invokeExact(handle);
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
-        checkError();
-        return n;
+        return onHandle(a -> (int) lib.levelCount.invokeExact(handle));
     }
 
     /** {width, height} of a level. */
     public synchronized long[] levelDimensions(int level) throws SourceException {
-        requireOpen();
-        try (Arena a = Arena.ofConfined()) {
+        return onHandle(a -> {
             MemorySegment w = a.allocate(JAVA_LONG);
             MemorySegment h = a.allocate(JAVA_LONG);
             lib.levelDimensions.invokeExact(handle, level, w, h);
-            checkError();
             return new long[] {w.get(JAVA_LONG, 0), h.get(JAVA_LONG, 0)};
-        } catch (SourceException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
+        });
     }
 
     public synchronized double levelDownsample(int level) throws SourceException {
-        requireOpen();
-        double d;
-        try {
-            d = (double) lib.levelDownsample.invokeExact(handle, level);
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
-        checkError();
-        return d;
+        return onHandle(a -> (double) lib.levelDownsample.invokeExact(handle, level));
     }
 
     /** All properties (OpenSlide's standard "openslide.*" ones and the vendor's), in OpenSlide's order. */
     public synchronized Map<String, String> properties() throws SourceException {
-        requireOpen();
-        Map<String, String> props = new LinkedHashMap<>();
-        try (Arena a = Arena.ofConfined()) {
+        return onHandle(a -> {
+            Map<String, String> props = new LinkedHashMap<>();
             for (String name : OpenSlideLibrary.strings((MemorySegment) lib.propertyNames.invokeExact(handle))) {
                 props.put(name, OpenSlideLibrary.string(
                         (MemorySegment) lib.propertyValue.invokeExact(handle, a.allocateFrom(name))));
             }
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
-        checkError();
-        return props;
+            return props;
+        });
     }
 
     public synchronized List<String> associatedImageNames() throws SourceException {
-        requireOpen();
-        List<String> names;
-        try {
-            names = OpenSlideLibrary.strings((MemorySegment) lib.associatedNames.invokeExact(handle));
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
-        checkError();
-        return names;
+        return onHandle(a -> OpenSlideLibrary.strings((MemorySegment) lib.associatedNames.invokeExact(handle)));
     }
 
     /** {width, height} of an associated image. */
     public synchronized long[] associatedImageDimensions(String name) throws SourceException {
-        requireOpen();
-        try (Arena a = Arena.ofConfined()) {
+        return onHandle(a -> {
             MemorySegment w = a.allocate(JAVA_LONG);
             MemorySegment h = a.allocate(JAVA_LONG);
             lib.associatedDimensions.invokeExact(handle, a.allocateFrom(name), w, h);
-            checkError();
             return new long[] {w.get(JAVA_LONG, 0), h.get(JAVA_LONG, 0)};
-        } catch (SourceException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
+        });
     }
 
     /**
@@ -191,12 +155,10 @@ public final class OpenSlide implements Closeable {
         long x0 = (long) Math.ceil(x * ds - 1e-6);
         long y0 = (long) Math.ceil(y * ds - 1e-6);
         MemorySegment buf = buffer((long) width * height);
-        try {
+        onHandle(a -> {
             lib.readRegion.invokeExact(handle, buf, x0, y0, level, (long) width, (long) height);
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
-        checkError();
+            return null;
+        });
         return buf.asSlice(0, (long) width * height * 4).toArray(JAVA_INT);
     }
 
@@ -204,12 +166,10 @@ public final class OpenSlide implements Closeable {
     public synchronized int[] readAssociatedImage(String name, int width, int height) throws SourceException {
         requireOpen();
         MemorySegment buf = buffer((long) width * height);
-        try (Arena a = Arena.ofConfined()) {
+        onHandle(a -> {
             lib.readAssociated.invokeExact(handle, a.allocateFrom(name), buf);
-        } catch (Throwable t) {
-            throw new SourceException("OpenSlide: " + t.getMessage(), t);
-        }
-        checkError();
+            return null;
+        });
         return buf.asSlice(0, (long) width * height * 4).toArray(JAVA_INT);
     }
 
