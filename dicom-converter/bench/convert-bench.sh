@@ -76,7 +76,7 @@ wall() { # seconds from "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:01.37"
 rss() { awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$1"; }
 
 echo '{}' > "$work/empty.json"
-run ours "$work/out-ours" env WSI2DICOM_JAVA_OPTS="${WSI2DICOM_JAVA_OPTS:--Xmx512m}" \
+run ours "$work/out-ours" env WSI2DICOM_JAVA_OPTS="${WSI2DICOM_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}" \
   "$module/bin/wsi2dicom" "$input" "$work/out-ours/dcm"
 run pixelmed "$work/out-pixelmed" TIFFToDicom "$work/empty.json" "$input" "$work/out-pixelmed/pm" SM \
   1.2.840.10008.5.1.4.1.1.77.1.6

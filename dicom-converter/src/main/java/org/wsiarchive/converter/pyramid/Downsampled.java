@@ -13,11 +13,15 @@ import org.wsiarchive.converter.model.SlideImage;
 /**
  * The tiles of a level generated from {@code source} at half its size: output pixel (x, y) is the rounded mean of
  * source pixels (2x..2x+1, 2y..2y+1) that exist (edge pixels of odd-sized sources average 1 or 2 pixels). Produced
- * one output tile row (band) at a time: the source tiles under the band are decoded one after another and summed into
- * a band buffer of 16-bit sums (at most 4 x 255), then the band's tiles are encoded. Padding of edge tiles is white
+ * one band (up to {@link #BAND_TILES} output tiles of one tile row) at a time: the source tiles under the band are
+ * decoded one after another and summed into a band buffer of 16-bit sums (at most 4 x 255), then the band's tiles
+ * are encoded. Padding of edge tiles is white
  * (colour) or black (grayscale), the usual background of brightfield and fluorescence slides.
  */
 final class Downsampled extends ReencodedFrames {
+
+    /** Output tiles summed at once: 16 x 256 px x 256 rows x 3 samples of 16 bits = 6 MB. */
+    static final int BAND_TILES = 16;
 
     private final SlideImage source;
     private final int width;
@@ -58,9 +62,14 @@ final class Downsampled extends ReencodedFrames {
     protected synchronized void encodeAll(FrameSink sink) throws IOException {
         int down = (height + tile - 1) / tile;
         for (int row = 0; row < down; row++) {
-            sumBand(row, 0, across);
-            for (int c = 0; c < across; c++) {
-                sink.frame(encoder.encode(tileImage(row, 0, across, c)));
+            // a band at most BAND_TILES wide: memory does not grow with the slide's width (a 100,000-px level
+            // would otherwise need a 150 MB band); source tiles straddling two bands are decoded twice
+            for (int c0 = 0; c0 < across; c0 += BAND_TILES) {
+                int c1 = Math.min(across, c0 + BAND_TILES);
+                sumBand(row, c0, c1);
+                for (int c = c0; c < c1; c++) {
+                    sink.frame(encoder.encode(tileImage(row, c0, c1, c)));
+                }
             }
         }
     }
