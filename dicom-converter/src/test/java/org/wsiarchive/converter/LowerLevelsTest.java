@@ -81,18 +81,35 @@ class LowerLevelsTest {
         assertEquals(1, shared.size(), "one frame of reference, container, series and imaged volume: " + shared);
     }
 
-    /**
-     * The converter has no JPEG 2000 decoder (jai-imageio-core, the companion of the JJ2000 plugin, registers a TIFF
-     * reader that shadows the JDK's): J2K pyramids are left as they are, with a warning.
-     */
+    /** JPEG 2000 pyramids are completed too, from the decoded J2K tiles of their smallest level. */
     @Test
-    void jpeg2000PyramidIsKeptWithAWarning() throws Exception {
-        ConversionResult r = Converter.convert(TestSupport.svs("tcga-cr-7395-01a-01-ts1.svs"), tmp.resolve("tcga"),
-                new SlideMetadata(), ConversionOptions.defaults().withIncludeThumbnail(false));
-        assertEquals(List.of("4443x3567", "2221x1783"), r.instances().stream().map(i -> i.width() + "x" + i.height()).toList());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("lower pyramid levels not generated")
-                && w.contains("JPEG 2000")), r.warnings().toString());
-        assertTrue(r.allPixelsPreserved());
+    void jpeg2000PyramidGetsGeneratedLevels() throws Exception {
+        Path src = TestSupport.svs("tcga-cr-7395-01a-01-ts1.svs");
+        Path out = tmp.resolve("tcga");
+        ConversionResult r = Converter.convert(src, out, new SlideMetadata(), ConversionOptions.defaults().withIncludeThumbnail(false));
+        List<ConversionResult.Instance> levels = r.instances().stream().filter(i -> i.flavor() == ImageFlavor.VOLUME).toList();
+        assertEquals(List.of("4443x3567", "2221x1783", "1111x892", "556x446", "278x223"),
+                levels.stream().map(i -> i.width() + "x" + i.height()).toList(), r.summary());
+        assertEquals(List.of(), r.warnings().stream().filter(w -> w.startsWith("lower pyramid levels")).toList());
+        BufferedImage openslide = TestSupport.onPath("openslide-write-png")
+                ? TestSupport.openSlideLevel(src, 1, 2221, 1783, tmp) : null;
+        for (int k = 2; k < levels.size(); k++) {
+            Path f = out.resolve("level-" + k + ".dcm");
+            AttributeList l = TestSupport.header(f);
+            assertEquals("DERIVED\\PRIMARY\\VOLUME\\RESAMPLED", Dcm.str(l, "ImageType"));
+            // history: the scanner's JPEG 2000, then one JPEG per generation step
+            List<String> methods = List.of(Dcm.str(l, "LossyImageCompressionMethod").split("\\\\"));
+            assertEquals("ISO_10918_1", methods.get(methods.size() - 1), methods.toString());
+            assertEquals(k, methods.size(), methods.toString());
+            if (openslide != null) {
+                double psnr = TestSupport.psnr(TestSupport.levelImage(f), TestSupport.boxDownsample(openslide, 1 << (k - 1)));
+                System.out.printf("TCGA generated level %d: PSNR %.1f dB against OpenSlide's level 1 downscaled%n", k, psnr);
+                assertTrue(psnr > 30, "level " + k + " PSNR " + psnr);
+            }
+            if (TestSupport.onPath("dciodvfy")) {
+                assertEquals(List.of(), TestSupport.dciodvfy(f).stream().filter(s -> s.startsWith("Error")).toList());
+            }
+        }
     }
 
     @Test

@@ -29,8 +29,7 @@ class MultiChannelTest {
     Path tmp;
 
     static Raster jdkPlane(Path file, int ifd) throws Exception {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff");
-        ImageReader r = it.next();
+        ImageReader r = org.wsiarchive.converter.source.TiffImages.jdkTiffReader();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             r.setInput(in);
             return r.read(ifd).getRaster();

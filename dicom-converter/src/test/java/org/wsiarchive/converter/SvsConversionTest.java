@@ -54,7 +54,7 @@ class SvsConversionTest {
             new Sample("small.svs", Map.of("level-0.dcm", 0), List.of("thumbnail.dcm"), 0.499, List.of()),
             new Sample("tcga-cr-7395-01a-01-ts1.svs", Map.of("level-0.dcm", 0, "level-1.dcm", 2),
                     List.of("thumbnail.dcm"), 0.25 /* not in the source: the documented default */,
-                    List.of() /* JPEG 2000: no decoder on the class path, see LowerLevelsTest */));
+                    List.of("level-2.dcm", "level-3.dcm", "level-4.dcm") /* from the decoded J2K tiles */));
 
     @TempDir
     static Path tmp;
@@ -267,7 +267,7 @@ class SvsConversionTest {
         assertEquals("ORIGINAL\\PRIMARY\\LABEL\\NONE", Dcm.str(lh, "ImageType"));
         assertEquals("YES", Dcm.str(lh, "BurnedInAnnotation"));
         assertEquals("00", Dcm.str(lh, "LossyImageCompression"));
-        BufferedImage label = ImageIO.getImageReadersByFormatName("tiff").next() instanceof javax.imageio.ImageReader r
+        BufferedImage label = org.wsiarchive.converter.source.TiffImages.jdkTiffReader() instanceof javax.imageio.ImageReader r
                 ? readTiff(r, src, 2) : null;
         byte[] file = Files.readAllBytes(out(cmu).resolve("label.dcm"));
         int w = label.getWidth();

@@ -100,8 +100,7 @@ final class TestSupport {
 
     /** A TIFF directory as seen by the JDK's TIFF plugin (independent of our IFD reader). */
     static TIFFDirectory jdkTiffDirectory(Path file, int index) throws IOException {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff");
-        ImageReader r = it.next();
+        ImageReader r = org.wsiarchive.converter.source.TiffImages.jdkTiffReader();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             r.setInput(in);
             return TIFFDirectory.createFromMetadata(r.getImageMetadata(index));

@@ -212,15 +212,14 @@ public final class TiffImages {
      * like any other directory. The plugin does not read BigTIFF.
      */
     static BufferedImage decodeDirectory(TiffDirectory d) throws IOException {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff");
-        if (!it.hasNext()) {
-            throw new SourceException("no TIFF ImageIO reader available to decode directory " + d.index());
-        }
         if (d.file().isBigTiff()) {
             throw new SourceException("TIFF directory " + d.index() + " would need decoding, which the JDK TIFF reader "
                     + "cannot do for BigTIFF files");
         }
-        ImageReader r = it.next();
+        ImageReader r = jdkTiffReader();
+        if (r == null) {
+            throw new SourceException("no TIFF ImageIO reader available to decode directory " + d.index());
+        }
         try (ImageInputStream in = new SingleDirectoryStream(d)) {
             r.setInput(in);
             return r.read(0);
@@ -229,6 +228,21 @@ public final class TiffImages {
         } finally {
             r.dispose();
         }
+    }
+
+    /**
+     * The JDK's TIFF reader (its metadata is the standard {@code javax.imageio.plugins.tiff} one), not whichever
+     * plugin registered first: jai-imageio-core, on the class path for its JPEG 2000 decoder (generated levels of
+     * J2K slides), registers a TIFF reader of its own. Null when the JDK has none.
+     */
+    public static ImageReader jdkTiffReader() {
+        ImageReader first = null;
+        for (Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("tiff"); it.hasNext(); ) {
+            ImageReader r = it.next();
+            if (r.getClass().getName().startsWith("com.sun.imageio.plugins.tiff.")) return r;
+            if (first == null) first = r;
+        }
+        return first;
     }
 
     /** The TIFF file with its 8-byte header replaced by one whose first-IFD offset is the given directory's. */
