@@ -1,14 +1,10 @@
 package org.wsiarchive.converter.pyramid;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import org.wsiarchive.converter.dicom.WsiInstanceWriter;
 import org.wsiarchive.converter.model.ImageFlavor;
 import org.wsiarchive.converter.model.PixelEncoding;
@@ -112,7 +108,7 @@ public final class LowerLevels {
         }
         BufferedImage img;
         try {
-            img = level.encoding() == PixelEncoding.JPEG_BASELINE ? TiffImages.decodeJpeg(bytes) : decodeJpeg2000(bytes);
+            img = level.encoding() == PixelEncoding.JPEG_BASELINE ? TiffImages.decodeJpeg(bytes) : TiffImages.decode(bytes, "jpeg2000");
         } catch (IOException | RuntimeException e) {
             throw new SourceException("cannot decode tile " + index + " to generate a lower level: " + e.getMessage(), e);
         }
@@ -142,19 +138,5 @@ public final class LowerLevels {
                     + " bands, expected " + spp);
         }
         return px;
-    }
-
-    static BufferedImage decodeJpeg2000(byte[] codestream) throws IOException {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg2000");
-        if (!it.hasNext()) {
-            throw new IOException("no JPEG 2000 ImageIO reader");
-        }
-        ImageReader r = it.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(codestream))) {
-            r.setInput(in);
-            return r.read(0);
-        } finally {
-            r.dispose();
-        }
     }
 }

@@ -343,9 +343,17 @@ public final class TiffImages {
 
     /** Decodes one complete JPEG frame with the JDK's JPEG reader (used to check that tile data is readable). */
     public static BufferedImage decodeJpeg(byte[] jpeg) throws IOException {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
+        return decode(jpeg, "jpeg");
+    }
+
+    /** Decodes one complete image (a tile's bitstream) with the first ImageIO reader of {@code format}. */
+    public static BufferedImage decode(byte[] encoded, String format) throws IOException {
+        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
+        if (!it.hasNext()) {
+            throw new IOException("no " + format + " ImageIO reader");
+        }
         ImageReader r = it.next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             r.setInput(in);
             return r.read(0);
         } finally {

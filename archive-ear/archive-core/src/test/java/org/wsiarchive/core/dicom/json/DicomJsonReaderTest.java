@@ -4,6 +4,7 @@ import com.pixelmed.dicom.*;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.wsiarchive.core.SharedTestData;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class DicomJsonReaderTest {
 
-    private static final Path TESTDATA = Path.of(System.getProperty("testdata.dir", "/work/shared/testdata"));
 
     private static JsonObject json(AttributeList list, DicomJsonWriter.BulkDataPolicy policy) {
         byte[] bytes = new DicomJsonWriter(policy).toBytes(list);
@@ -32,15 +31,9 @@ class DicomJsonReaderTest {
 
     @Test
     void writerReaderWriterIsTheIdentityOnTheSharedWsiFiles() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(TESTDATA.resolve("dicom-wsi"))) {
-            files = s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertFalse(files.isEmpty());
-        for (Path f : files) {
-            AttributeList list = new AttributeList();
-            list.read(f.toFile(), TagFromName.PixelData);
-            list.removeMetaInformationHeaderAttributes();
+        for (var header : SharedTestData.wsiHeaders().entrySet()) {
+            Path f = header.getKey();
+            AttributeList list = header.getValue();
             // everything inline, so that the reader gets every value back without a resolver
             JsonObject first = json(list, (path, a) -> path.tag() == 0x7FE00010 ? "pixels" : null);
             AttributeList read = new DicomJsonReader((path, vr, uri) -> null).read(first);
@@ -68,7 +61,7 @@ class DicomJsonReaderTest {
     @Test
     void part10FromJsonAndBulkData(@TempDir Path tmp) throws Exception {
         for (String name : List.of("dicom-wsi/highdicom/sm_image.dcm", "dicom-wsi/highdicom/sm_image_jpegls.dcm")) {
-            Path source = TESTDATA.resolve(name);
+            Path source = SharedTestData.DIR.resolve(name);
             AttributeList header = new AttributeList();
             header.read(source.toFile(), TagFromName.PixelData);
             String ts = Attribute.getSingleStringValueOrNull(header, TagFromName.TransferSyntaxUID);

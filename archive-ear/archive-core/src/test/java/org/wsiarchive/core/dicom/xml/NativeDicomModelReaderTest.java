@@ -1,10 +1,10 @@
 package org.wsiarchive.core.dicom.xml;
 
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.TagFromName;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.wsiarchive.core.SharedTestData;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsiarchive.core.dicom.json.DicomJsonReader;
 import org.wsiarchive.core.dicom.json.DicomJsonWriter;
@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -24,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * every shared WSI header, and what is not a safe, well-formed PS3.19 document is refused.
  */
 class NativeDicomModelReaderTest {
-
-    private static final Path TESTDATA = Path.of(System.getProperty("testdata.dir", "/work/shared/testdata"));
 
     private static JsonObject json(AttributeList list) {
         byte[] bytes = new DicomJsonWriter((path, a) -> path.tag() == 0x7FE00010 ? "pixels" : null).toBytes(list);
@@ -38,15 +35,9 @@ class NativeDicomModelReaderTest {
 
     @Test
     void writerThenReaderGivesTheSameDataSetForEverySharedWsiFile() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(TESTDATA.resolve("dicom-wsi"))) {
-            files = s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertFalse(files.isEmpty());
-        for (Path f : files) {
-            AttributeList list = new AttributeList();
-            list.read(f.toFile(), TagFromName.PixelData);
-            list.removeMetaInformationHeaderAttributes();
+        for (var header : SharedTestData.wsiHeaders().entrySet()) {
+            Path f = header.getKey();
+            AttributeList list = header.getValue();
             JsonObject first = json(list);
             ByteArrayOutputStream xml = new ByteArrayOutputStream();
             NativeDicomModelWriter.write(first, xml);
